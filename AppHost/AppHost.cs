@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Configuration;
+using ClinicalAspire.AppHost;
+using ClinicalAspire.AppHost.Cache;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Redis: container, local redis-server, embedded Garnet or external (Cache:Mode), decided before anything is added.
+var cache = builder.AddClinicalCache("cache");
+
+// Engines and models, one per role per service instance (README: configuration).
+var extractorEngine = builder.AddParameter("extractor-engine");
+var extractorPromptMode = builder.AddParameter("extractor-prompt-mode");
+var translatorEngine = builder.AddParameter("translator-engine");
+var executionProvider = builder.AddParameter("execution-provider");
+var demoAutorun = builder.AddParameter("evaluator-demo-autorun");
+// A secret, shown masked in the Aspire dashboard; only when an OpenAI-compatible server needs a key.
+var openAiApiKey = string.IsNullOrEmpty(builder.Configuration["Parameters:openai-api-key"])
+    ? null : builder.AddParameter("openai-api-key", secret: true);
+
+var translator = builder.AddProject<Projects.Translator_Service>("translator")
+    .WithReference(cache).WaitFor(cache)
+    .WithEnvironment("Engine__Kind", translatorEngine)
+    .WithModelSettings(executionProvider, openAiApiKey, modelPathParameter: "translator-model-path")
+    .WithGrpcServiceDefaults();
+
+var extractor = builder.AddProject<Projects.Extractor_Service>("extractor")
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(translator).WaitFor(translator)
+    .WithEnvironment("Engine__Kind", extractorEngine)
+    .WithEnvironment("Engine__PromptMode", extractorPromptMode)
+    .WithModelSettings(executionProvider, openAiApiKey, modelPathParameter: "extractor-model-path")
+    .WithGrpcServiceDefaults();
+
+var evaluatorGrpcPort = builder.Configuration.GetValue("Ports:EvaluatorGrpc", 5090);
+var evaluator = builder.AddProject<Projects.Evaluator_Service>("evaluator")
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(extractor).WaitFor(extractor)
+    .WithEnvironment("Evaluator__DemoAutorun", demoAutorun)
+    .WithEndpoint(GrpcEndpoints.Grpc, endpoint => endpoint.Port = evaluatorGrpcPort)
+    .WithGrpcServiceDefaults();
+
+var dashboardPort = builder.Configuration.GetValue("Ports:Dashboard", 5080);
+builder.AddProject<Projects.Dashboard_Web>("dashboard")
+    .WithReference(evaluator).WaitFor(evaluator)
+    .WithEndpoint(GrpcEndpoints.Http, endpoint => endpoint.Port = dashboardPort)
+    .WithHttpHealthCheck("/health", endpointName: GrpcEndpoints.Http)
+    .WithExternalHttpEndpoints()
+    .WithQuickTelemetryShutdown();
+
+builder.Build().Run();

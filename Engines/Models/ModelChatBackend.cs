@@ -1,0 +1,225 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntimeGenAI;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Connectors.OpenAI;
+using OpenAI;
+
+namespace ClinicalAspire.Engines.Models;
+
+/// <summary>
+/// One language model reached through Semantic Kernel's <see cref="IChatCompletionService"/>: a local ONNX Runtime
+/// GenAI folder (the GenAI package's <c>OnnxRuntimeGenAIChatClient</c> exposed with <c>AsChatCompletionService()</c>)
+/// or an OpenAI-compatible server (SK's OpenAI connector with a custom endpoint). Owns the native model: dispose it
+/// once (engines that own a backend are singletons).
+/// </summary>
+public sealed class ModelChatBackend : IDisposable
+{
+    private readonly IDisposable[] _owned;
+    private readonly SemaphoreSlim? _gate;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    private ModelChatBackend(
+        IChatCompletionService service, string engine, string modelId, string executionProvider,
+        ModelEngineOptions options, ILogger logger, params IDisposable[] owned)
+    {
+        Service = service;
+        Engine = engine;
+        ModelId = modelId;
+        ExecutionProvider = executionProvider;
+        Options = options;
+        _logger = logger;
+        _owned = owned;
+        int limit = options.EffectiveMaxConcurrency;
+        _gate = limit > 0 ? new SemaphoreSlim(limit, limit) : null;
+    }
+
+    /// <summary>The Semantic Kernel chat completion service every model call goes through.</summary>
+    public IChatCompletionService Service { get; }
+
+    /// <summary>"onnx" or "openai".</summary>
+    public string Engine { get; }
+
+    /// <summary>Model folder name (onnx) or served model name (openai).</summary>
+    public string ModelId { get; }
+
+    /// <summary>"cpu" or "cuda" for local models; empty for a server.</summary>
+    public string ExecutionProvider { get; }
+
+    public ModelEngineOptions Options { get; }
+
+    /// <summary>Builds the backend named by <paramref name="options"/> (validated first).</summary>
+    /// <param name="httpHandler">OpenAI route only: the handler used to reach the server (tests, proxies).</param>
+    public static ModelChatBackend Create(ModelEngineOptions options, ILoggerFactory? loggerFactory = null, HttpMessageHandler? httpHandler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid(requirePromptMode: false);
+        var logger = (ILogger?)loggerFactory?.CreateLogger<ModelChatBackend>() ?? NullLogger.Instance;
+        return options.IsOnnx ? CreateOnnx(options, logger) : CreateOpenAI(options, logger, httpHandler);
+    }
+
+    private static ModelChatBackend CreateOnnx(ModelEngineOptions options, ILogger logger)
+    {
+        var path = Path.GetFullPath(options.ModelPath!);
+        var provider = options.IsCuda ? "cuda" : "cpu";
+        var started = Stopwatch.GetTimestamp();
+        var config = new Config(path);
+        OnnxRuntimeGenAIChatClient client;
+        try
+        {
+            // The execution provider comes from configuration, not from genai_config.json.
+            config.ClearProviders();
+            if (options.IsCuda)
+            {
+                config.AppendProvider("cuda");
+            }
+            client = new OnnxRuntimeGenAIChatClient(config, ownsConfig: true, new OnnxRuntimeGenAIChatClientOptions { EnableCaching = false });
+        }
+        catch (OnnxRuntimeGenAIException ex) when (options.IsCuda)
+        {
+            config.Dispose();
+            throw new ModelEngineConfigurationException(
+            [
+                "Engine:ExecutionProvider is 'cuda' but ONNX Runtime GenAI could not start CUDA " +
+                $"({ex.Message}). GPU images must be built with -p:OnnxRuntimeFlavor=Cuda and have CUDA 12 and cuDNN 9.",
+            ]);
+        }
+        catch
+        {
+            config.Dispose();
+            throw;
+        }
+
+        IChatClient guarded = new GenAiOutputGuardChatClient(client);
+        var service = guarded.AsChatCompletionService();
+        var modelId = Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        logger.LogInformation("Loaded ONNX Runtime GenAI model {ModelId} on {ExecutionProvider} in {ElapsedMs} ms",
+            modelId, provider, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        // Disposing the guard disposes the GenAI client, which disposes its model, tokenizer and config.
+        return new ModelChatBackend(service, ModelEngineKinds.Onnx, modelId, provider, options, logger, guarded);
+    }
+
+    private static ModelChatBackend CreateOpenAI(ModelEngineOptions options, ILogger logger, HttpMessageHandler? handler)
+    {
+        // The connector's own timeout is the outer bound; each call also has a linked token with RequestTimeout.
+        var httpClient = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        httpClient.Timeout = options.RequestTimeout + TimeSpan.FromSeconds(30);
+        var apiKey = string.IsNullOrWhiteSpace(options.ApiKey) ? "unused" : options.ApiKey;
+        // An OpenAIClient with a custom endpoint (vLLM, Ollama, llama.cpp server) handed to SK's OpenAI connector:
+        // the same as AddOpenAIChatCompletion(modelId, endpoint, apiKey) without its experimental overload.
+        var clientOptions = new OpenAIClientOptions
+        {
+            Endpoint = new Uri(options.Endpoint!),
+            Transport = new HttpClientPipelineTransport(httpClient),
+            NetworkTimeout = options.RequestTimeout,
+        };
+        var openAiClient = new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions);
+        // No logger factory on purpose: at Trace level the connector logs the whole chat history (clinical text).
+        var service = new OpenAIChatCompletionService(options.Model!, openAiClient, loggerFactory: null);
+        return new ModelChatBackend(service, ModelEngineKinds.OpenAI, options.Model!, string.Empty, options, logger, httpClient);
+    }
+
+    /// <summary>
+    /// Execution settings for one call: greedy when Temperature is 0, at most <paramref name="maxNewTokens"/> tokens,
+    /// fixed seed, and (when <paramref name="jsonSchema"/> is given) output constrained by a JSON schema.
+    /// </summary>
+    public PromptExecutionSettings CreateSettings(int? maxNewTokens = null, JsonElement? jsonSchema = null, string schemaName = "answer")
+    {
+        int maxTokens = maxNewTokens ?? Options.MaxNewTokens;
+        if (Engine == ModelEngineKinds.OpenAI)
+        {
+            var settings = new OpenAIPromptExecutionSettings
+            {
+                Temperature = Options.Temperature,
+                MaxTokens = maxTokens,
+                Seed = Options.Seed,
+            };
+            if (jsonSchema is { } schema)
+            {
+                settings.ResponseFormat = OpenAI.Chat.ChatResponseFormat.CreateJsonSchemaFormat(
+                    schemaName, BinaryData.FromString(schema.GetRawText()), jsonSchemaFormatDescription: null, jsonSchemaIsStrict: true);
+            }
+            return settings;
+        }
+
+        // The M.E.AI adapter turns these ExtensionData keys into ChatOptions (max_tokens -> MaxOutputTokens,
+        // seed -> Seed, response_format JsonElement -> ChatResponseFormat.ForJsonSchema); OnnxRuntimeGenAIChatClient then
+        // sets max_length, random_seed and guidance("json_schema"). Other keys reach GenAI as search options.
+        var extension = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["max_tokens"] = maxTokens,
+            ["seed"] = Options.Seed,
+        };
+        if (Options.Temperature <= 0)
+        {
+            extension["do_sample"] = false;
+        }
+        else
+        {
+            extension["do_sample"] = true;
+            extension["temperature"] = (float)Options.Temperature;
+        }
+        if (jsonSchema is { } onnxSchema)
+        {
+            extension["response_format"] = onnxSchema;
+        }
+        return new PromptExecutionSettings { ExtensionData = extension };
+    }
+
+    /// <summary>
+    /// One chat completion through Semantic Kernel, bounded by the concurrency gate and <see cref="ModelEngineOptions.RequestTimeout"/>.
+    /// Returns the raw text (possibly empty). Logs sizes and durations only, never text.
+    /// </summary>
+    public async Task<string> CompleteAsync(ChatHistory history, PromptExecutionSettings settings, string operation, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.RequestTimeout);
+        var started = Stopwatch.GetTimestamp();
+        bool entered = false;
+        try
+        {
+            if (_gate is not null)
+            {
+                await _gate.WaitAsync(timeout.Token).ConfigureAwait(false);
+                entered = true;
+            }
+            var message = await Service.GetChatMessageContentAsync(history, settings, kernel: null, timeout.Token).ConfigureAwait(false);
+            var text = message.Content ?? string.Empty;
+            _logger.LogDebug("{Operation} on {Engine}/{ModelId}: {Messages} messages, {OutputChars} output chars in {ElapsedMs} ms",
+                operation, Engine, ModelId, history.Count, text.Length, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return text;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The model call ({operation}) took longer than Engine:RequestTimeout ({Options.RequestTimeout}).");
+        }
+        finally
+        {
+            if (entered)
+            {
+                _gate!.Release();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+        _gate?.Dispose();
+    }
+}

@@ -1,0 +1,457 @@
+using ClinicalAspire.Domain.Extraction;
+using ClinicalAspire.Domain.Text;
+using ClinicalAspire.Engines.Abstractions;
+
+namespace ClinicalAspire.Engines.Rules;
+
+internal enum TokenKind : byte
+{
+    Word,
+    /// <summary>Comma, colon, parenthesis: a list separator that a verb-final negation may reach across.</summary>
+    Soft,
+    /// <summary>Sentence end: . ; ! ? and line breaks.</summary>
+    Hard,
+}
+
+internal struct Token
+{
+    public int Start;
+    public int End;
+    public TokenKind Kind;
+    public bool Latin;
+    public bool GapBlock;
+    public int TermStart;
+    public int TermCount;
+}
+
+/// <summary>One feature decision with the trigger occurrences that support it (offsets into the original text).</summary>
+public readonly record struct RuleHit(string Key, int Start, int End, TriggerStatus Status);
+
+/// <summary>
+/// The embedded rule engine: Persian normalisation, a per-feature lexicon of trigger phrases matched over
+/// normalised tokens, and ConText-style modifiers (negation, resolved, historical, hypothetical, experiencer).
+/// No model, no network; thread-safe; Persian and English notes (and mixed ones) alike.
+/// </summary>
+public sealed class RuleExtractionEngine : IFeatureExtractionEngine
+{
+    private readonly RuleLexicon _lexicon;
+
+    public RuleExtractionEngine()
+        : this(RuleLexicon.Default)
+    {
+    }
+
+    public RuleExtractionEngine(RuleLexicon lexicon)
+    {
+        _lexicon = lexicon;
+        Descriptor = new EngineDescriptor(
+            Engine: "rules",
+            ModelId: "clinical-rules-fa-en",
+            PromptVersion: lexicon.Version,
+            Description: "Embedded rule-based extraction: Persian/English lexicons with negation, resolution, hypothetical and experiencer modifiers (no model).");
+    }
+
+    public EngineDescriptor Descriptor { get; }
+
+    public RuleLexicon Lexicon => _lexicon;
+
+    public Task<ExtractionOutput> ExtractAsync(ExtractionInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        cancellationToken.ThrowIfCancellationRequested();
+        var keys = new string[input.Features.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = input.Features[i].Key;
+        }
+        var answers = Extract(input.Text ?? string.Empty, keys);
+        string? raw = null;
+        if (input.IncludeRawOutput)
+        {
+            // Never the note text: only the decisions.
+            raw = string.Join(", ", answers.Select(a => $"{a.Key}: {(a.Value == FeatureValue.True ? "True" : "False")}"));
+        }
+        return Task.FromResult(new ExtractionOutput(answers, raw));
+    }
+
+    /// <summary>Synchronous core: one answer per key, in order.</summary>
+    public FeatureAnswer[] Extract(string text, IReadOnlyList<string> keys)
+    {
+        var result = new FeatureAnswer[keys.Count];
+        var analysis = Analyse(text);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = keys[i];
+            if (!_lexicon.FeatureIndex.TryGetValue(key, out var f) || analysis.Positive[f] is not { Count: > 0 } spans)
+            {
+                result[i] = FeatureAnswer.Negative(key);
+                continue;
+            }
+            var evidence = new EvidenceSpan[spans.Count];
+            for (var k = 0; k < spans.Count; k++)
+            {
+                var (s, e) = spans[k];
+                evidence[k] = new EvidenceSpan(s, e, text[s..e], EvidenceSource.Text);
+            }
+            result[i] = new FeatureAnswer(key, FeatureValue.True, evidence);
+        }
+        return result;
+    }
+
+    /// <summary>Every trigger occurrence with its ConText status (for tests and error analysis; offsets into the original text).</summary>
+    public IReadOnlyList<RuleHit> Explain(string text)
+    {
+        var analysis = Analyse(text);
+        return analysis.Hits;
+    }
+
+    private sealed class Analysis
+    {
+        public required List<(int Start, int End)>?[] Positive { get; init; }
+        public required List<RuleHit> Hits { get; init; }
+    }
+
+    private readonly record struct Match(int Entry, int Start, int End, int Weight);
+
+    private Analysis Analyse(string text)
+    {
+        var featureCount = _lexicon.FeatureKeys.Count;
+        var positive = new List<(int, int)>?[featureCount];
+        var hits = new List<RuleHit>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new Analysis { Positive = positive, Hits = hits };
+        }
+
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var norm = PersianNormalizer.Normalize(text);
+        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var scratch = t_scratch ??= new Scratch();
+        var terms = scratch.Terms;
+        terms.Clear();
+        Tokenize(norm.Text, terms, scratch.Tokens);
+        var tokenSpan = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch.Tokens);
+        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        // Find every entry occurrence.
+        var matches = scratch.Matches;
+        matches.Clear();
+        var entries = _lexicon.Entries;
+        var termsArray = terms;
+        for (var i = 0; i < tokenSpan.Length; i++)
+        {
+            ref readonly var tok = ref tokenSpan[i];
+            if (tok.Kind != TokenKind.Word)
+            {
+                continue;
+            }
+            var firstMatch = matches.Count;
+            for (var t = 0; t < tok.TermCount; t++)
+            {
+                foreach (var (entryId, phrase) in _lexicon.EntriesByFirstTerm[termsArray[tok.TermStart + t]])
+                {
+                    var end = MatchFrom(entries[entryId].Segments, 0, i, tokenSpan, termsArray, phrase);
+                    if (end > i)
+                    {
+                        var duplicate = false;
+                        for (var k = firstMatch; k < matches.Count; k++)
+                        {
+                            if (matches[k].Entry == entryId)
+                            {
+                                duplicate = true;
+                                if (end > matches[k].End)
+                                {
+                                    matches[k] = matches[k] with { End = end };
+                                }
+                                break;
+                            }
+                        }
+                        if (!duplicate)
+                        {
+                            matches.Add(new Match(entryId, i, end, entries[entryId].Kind == EntryKind.Pseudo ? 1 : 0));
+                        }
+                    }
+                }
+            }
+        }
+
+        var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+        StageTicks[0] += t1 - t0; StageTicks[1] += t2 - t1; StageTicks[2] += t3 - t2;
+        // Triggers: per feature, leftmost-longest without overlap (pseudo-triggers compete and block).
+        matches.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start)
+            : a.End != b.End ? b.End.CompareTo(a.End) : b.Weight.CompareTo(a.Weight));
+        var lastEnd = new int[featureCount];
+        var protectedTokens = scratch.Protected(tokenSpan.Length);
+        var selected = scratch.Selected;
+        selected.Clear();
+        foreach (var m in matches)
+        {
+            var entry = entries[m.Entry];
+            if (entry.Feature < 0)
+            {
+                continue;
+            }
+            if (m.Start < lastEnd[entry.Feature])
+            {
+                continue;
+            }
+            lastEnd[entry.Feature] = m.End;
+            for (var k = m.Start; k < m.End; k++)
+            {
+                protectedTokens[k] = true;
+            }
+            if (entry.Kind == EntryKind.Trigger)
+            {
+                selected.Add(m);
+            }
+        }
+
+        // Modifiers: a cue inside a trigger phrase is part of the phrase ("خوابش نمیبره"), not a cue.
+        var mask = scratch.Mask(tokenSpan.Length);
+        foreach (var m in matches)
+        {
+            var entry = entries[m.Entry];
+            if (entry.Feature >= 0)
+            {
+                continue;
+            }
+            var overlaps = false;
+            for (var k = m.Start; k < m.End; k++)
+            {
+                if (protectedTokens[k])
+                {
+                    overlaps = true;
+                    break;
+                }
+            }
+            if (overlaps)
+            {
+                if (entry.Kind == EntryKind.NegationPost)
+                {
+                    // A negative verb inside a symptom phrase ("اجابت مزاج ندارد"): remembered for the topic rule.
+                    for (var k = m.Start; k < m.End; k++)
+                    {
+                        mask[k] |= ContextModifiers.InnerNegation;
+                    }
+                }
+                continue;
+            }
+            var bit = ContextModifiers.BitOf(entry.Kind);
+            for (var k = m.Start; k < m.End; k++)
+            {
+                mask[k] |= bit;
+            }
+        }
+        for (var k = 0; k < tokenSpan.Length; k++)
+        {
+            if ((mask[k] & ContextModifiers.PseudoModifier) != 0)
+            {
+                mask[k] = (ushort)(ContextModifiers.PseudoModifier | (mask[k] & ContextModifiers.InnerNegation));
+            }
+        }
+
+        foreach (var m in selected)
+        {
+            var entry = entries[m.Entry];
+            var status = ContextModifiers.Resolve(tokenSpan, mask, m.Start, m.End, _lexicon.Ignored[entry.Feature], tokenSpan[m.Start].Latin);
+            var (os, oe) = norm.ToOriginal(tokenSpan[m.Start].Start, tokenSpan[m.End - 1].End);
+            hits.Add(new RuleHit(_lexicon.FeatureKeys[entry.Feature], os, oe, status));
+            if (status == TriggerStatus.Positive)
+            {
+                (positive[entry.Feature] ??= []).Add((os, oe));
+            }
+        }
+
+        StageTicks[3] += System.Diagnostics.Stopwatch.GetTimestamp() - t3;
+        return new Analysis { Positive = positive, Hits = hits };
+    }
+
+    public static readonly long[] StageTicks = new long[4];
+
+    /// <summary>The end (exclusive) of the longest match of segments[index..] starting at tokenIndex, or -1.</summary>
+    private static int MatchFrom(PatternSegment[] segments, int index, int tokenIndex, ReadOnlySpan<Token> tokens, List<int> terms, int onlyPhrase = -1)
+    {
+        var best = -1;
+        var segment = segments[index];
+        var last = index == segments.Length - 1;
+        for (var p = onlyPhrase < 0 ? 0 : onlyPhrase; p < segment.Phrases.Length; p++)
+        {
+            if (onlyPhrase >= 0 && p != onlyPhrase)
+            {
+                break;
+            }
+            var phrase = segment.Phrases[p];
+            var end = MatchPhrase(phrase, tokenIndex, tokens, terms);
+            if (end < 0)
+            {
+                continue;
+            }
+            if (last)
+            {
+                if (end > best)
+                {
+                    best = end;
+                }
+                continue;
+            }
+            for (var skip = 0; skip <= segment.GapAfter; skip++)
+            {
+                var next = end + skip;
+                if (next >= tokens.Length || (skip > 0 && (tokens[next - 1].Kind != TokenKind.Word || tokens[next - 1].GapBlock)))
+                {
+                    break;
+                }
+                var r = MatchFrom(segments, index + 1, next, tokens, terms);
+                if (r >= 0)
+                {
+                    if (r > best)
+                    {
+                        best = r;
+                    }
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static int MatchPhrase(int[] phrase, int tokenIndex, ReadOnlySpan<Token> tokens, List<int> terms)
+    {
+        if (tokenIndex + phrase.Length > tokens.Length)
+        {
+            return -1;
+        }
+        for (var k = 0; k < phrase.Length; k++)
+        {
+            ref readonly var tok = ref tokens[tokenIndex + k];
+            if (tok.Kind != TokenKind.Word)
+            {
+                return -1;
+            }
+            var wanted = phrase[k];
+            var found = false;
+            for (var t = 0; t < tok.TermCount; t++)
+            {
+                if (terms[tok.TermStart + t] == wanted)
+                {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found)
+            {
+                return -1;
+            }
+        }
+        return tokenIndex + phrase.Length;
+    }
+
+    private sealed class Scratch
+    {
+        public readonly List<int> Terms = new(256);
+        public readonly List<Token> Tokens = new(256);
+        public readonly List<Match> Matches = new(64);
+        public readonly List<Match> Selected = new(32);
+        private bool[] _protected = new bool[256];
+        private ushort[] _mask = new ushort[256];
+
+        public bool[] Protected(int n)
+        {
+            if (_protected.Length < n)
+            {
+                _protected = new bool[n * 2];
+            }
+            Array.Clear(_protected, 0, n);
+            return _protected;
+        }
+
+        public ushort[] Mask(int n)
+        {
+            if (_mask.Length < n)
+            {
+                _mask = new ushort[n * 2];
+            }
+            Array.Clear(_mask, 0, n);
+            return _mask;
+        }
+    }
+
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    private void Tokenize(string s, List<int> terms, List<Token> tokens)
+    {
+        tokens.Clear();
+        var i = 0;
+        while (i < s.Length)
+        {
+            var c = s[i];
+            if (RuleLexicon.IsTokenChar(c) && c != '\'')
+            {
+                var start = i;
+                i++;
+                while (i < s.Length)
+                {
+                    var d = s[i];
+                    if (PersianNormalizer.IsWordChar(d))
+                    {
+                        i++;
+                        continue;
+                    }
+                    // Keep "38.5", "38/5" and "doesn't" whole.
+                    if (i + 1 < s.Length && ((d is '.' or '/' && char.IsDigit(s[i - 1]) && char.IsDigit(s[i + 1])) ||
+                                             (d == '\'' && char.IsLetter(s[i - 1]) && char.IsLetter(s[i + 1]))))
+                    {
+                        i++;
+                        continue;
+                    }
+                    break;
+                }
+                var termStart = terms.Count;
+                _lexicon.TermsOf(s.AsSpan(start, i - start), terms);
+                var gapBlock = false;
+                var blockers = _lexicon.GapBlockerTerms;
+                for (var t = termStart; t < terms.Count; t++)
+                {
+                    gapBlock |= blockers[terms[t]];
+                }
+                tokens.Add(new Token
+                {
+                    Start = start,
+                    End = i,
+                    Kind = TokenKind.Word,
+                    Latin = c < 0x0250,
+                    TermStart = termStart,
+                    TermCount = terms.Count - termStart,
+                    GapBlock = gapBlock,
+                });
+                continue;
+            }
+            var kind = c switch
+            {
+                '.' or ';' or '!' or '?' or '\n' or '…' => TokenKind.Hard,
+                ',' or ':' or '(' or ')' or '[' or ']' => TokenKind.Soft,
+                _ => (TokenKind)255,
+            };
+            if (kind != (TokenKind)255)
+            {
+                // Collapse runs ("...", "?!").
+                if (tokens.Count > 0 && tokens[^1].Kind != TokenKind.Word)
+                {
+                    var prev = tokens[^1];
+                    if (kind == TokenKind.Hard && prev.Kind == TokenKind.Soft)
+                    {
+                        prev.Kind = TokenKind.Hard;
+                    }
+                    prev.End = i + 1;
+                    tokens[^1] = prev;
+                }
+                else
+                {
+                    tokens.Add(new Token { Start = i, End = i + 1, Kind = kind });
+                }
+            }
+            i++;
+        }
+    }
+}

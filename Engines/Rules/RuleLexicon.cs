@@ -1,0 +1,488 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using ClinicalAspire.Domain.Text;
+
+namespace ClinicalAspire.Engines.Rules;
+
+/// <summary>What a lexicon entry is: a feature trigger, a pseudo-trigger or one of the ConText modifiers.</summary>
+public enum EntryKind : byte
+{
+    /// <summary>Asserts the feature (subject to modifiers).</summary>
+    Trigger,
+    /// <summary>Looks like a trigger but is not one ("ضد تشنج", "قرص خواب"): blocks triggers it overlaps.</summary>
+    Pseudo,
+    /// <summary>Negation cue before the trigger ("بدون", "هیچ", "no", "denies").</summary>
+    NegationPre,
+    /// <summary>Negation cue after the trigger, Persian verb-final ("ندارد", "نکرده", "نیست").</summary>
+    NegationPost,
+    /// <summary>Resolved cue before the trigger ("no longer").</summary>
+    ResolvedPre,
+    /// <summary>Resolved cue after the trigger ("برطرف شده", "resolved").</summary>
+    ResolvedPost,
+    /// <summary>Historical cue before the trigger in the clause ("قبلاً", "سابقه", "history of").</summary>
+    Historical,
+    /// <summary>Hypothetical or question cue before the trigger ("اگر", "آیا", "ممکنه", "if").</summary>
+    Hypothetical,
+    /// <summary>Someone other than the patient is the subject ("خودم", "برادرش", "the caller").</summary>
+    OtherExperiencer,
+    /// <summary>The patient is the subject again ("بیمار", "مادرم", "میگه").</summary>
+    PatientExperiencer,
+    /// <summary>An affirmative verb: ends the scope of a post-trigger negation scan ("دارد", "شده", "has").</summary>
+    Affirm,
+    /// <summary>A conjunction that starts a new clause ("ولی", "اما", "but").</summary>
+    ClauseBreak,
+    /// <summary>Looks like a negation cue but is not ("نه تنها", "not only"): blocks cues it overlaps.</summary>
+    PseudoModifier,
+    /// <summary>Marks a topic ("از نظر ...", "in terms of"): a symptom phrase with a built-in negative verb in its
+    /// scope is a negated topic ("از نظر اجابت مزاج مشکلی ندارد"), not the symptom.</summary>
+    Topic,
+    /// <summary>A word a gap ("...") of an entry may not skip ("مشکلی", "دارد"): keeps "خواب مشکلی ندارد" from
+    /// matching "خواب ... ندارد".</summary>
+    GapBlocker,
+}
+
+/// <summary>Modifiers a feature can opt out of (a request phrased "if possible ..." is still a request).</summary>
+[Flags]
+public enum ModifierSet : byte
+{
+    None = 0,
+    Negation = 1,
+    Resolved = 2,
+    Historical = 4,
+    Hypothetical = 8,
+    Experiencer = 16,
+}
+
+/// <summary>One slot of an entry: alternative phrases (each a sequence of term ids), then an optional gap.</summary>
+internal sealed class PatternSegment
+{
+    public PatternSegment(int[][] phrases, int gapAfter)
+    {
+        Phrases = phrases;
+        GapAfter = gapAfter;
+    }
+
+    /// <summary>Alternative phrases; each word of a phrase is one term id (an exact word or a prefix).</summary>
+    public int[][] Phrases { get; }
+
+    /// <summary>How many words may be skipped before the next segment.</summary>
+    public int GapAfter { get; }
+}
+
+internal sealed class LexiconEntry
+{
+    public required int Id { get; init; }
+    /// <summary>Feature index (triggers and pseudo-triggers) or -1 for modifiers.</summary>
+    public required int Feature { get; init; }
+    public required EntryKind Kind { get; init; }
+    public required PatternSegment[] Segments { get; init; }
+}
+
+/// <summary>
+/// The compiled rule lexicon: per-feature trigger phrases and the ConText modifier cues, loaded from the data file
+/// data/rules/lexicon.txt (embedded in this assembly) or from any stream in the same format.
+/// </summary>
+/// <remarks>
+/// File format (UTF-8 text):
+/// <list type="bullet">
+/// <item><c># ...</c> comment; blank lines ignored.</item>
+/// <item><c>[feature:KEY]</c> starts the entries of a feature (KEY as in the feature catalogue).
+/// <c>[modifier:NAME]</c> starts a modifier list; NAME is one of negation_pre, negation_post, resolved_pre,
+/// resolved_post, historical, hypothetical, other_experiencer, patient_experiencer, affirm, clause_break,
+/// pseudo_modifier.</item>
+/// <item><c>@ignore negation|resolved|historical|hypothetical|experiencer</c> inside a feature section: those
+/// modifiers do not apply to the feature.</item>
+/// <item>An entry is a phrase: tokens separated by spaces. A token is a word (<c>درد</c>), a prefix (<c>درد*</c>),
+/// alternatives (<c>تب|تبش|تبی</c>, each may end in *) or a gap <c>...</c> (0–3 tokens) / <c>...N</c> (0–N tokens).
+/// A line starting with <c>-</c> in a feature section is a pseudo-trigger.</item>
+/// <item>Words are normalised with <see cref="PersianNormalizer"/>, so spelling variants (ZWNJ, Arabic letters,
+/// detached می) need not be listed. Persian and English entries live side by side.</item>
+/// </list>
+/// </remarks>
+public sealed class RuleLexicon
+{
+    internal const string ResourceName = "ClinicalAspire.Engines.Rules.lexicon.txt";
+
+    private readonly int _maxPrefixLength;
+
+    private RuleLexicon(
+        string version,
+        string[] features,
+        ModifierSet[] ignored,
+        Dictionary<string, int> exact,
+        Dictionary<string, int> prefix,
+        LexiconEntry[] entries,
+        int termCount)
+    {
+        Version = version;
+        FeatureKeys = features;
+        Ignored = ignored;
+        _trie = BuildTrie(exact, prefix);
+        foreach (var p in prefix.Keys)
+        {
+            _maxPrefixLength = Math.Max(_maxPrefixLength, p.Length);
+        }
+        Entries = entries;
+        TermCount = termCount;
+        var byFirst = new List<(int Entry, int Phrase)>[termCount];
+        foreach (var entry in entries)
+        {
+            var phrases = entry.Segments[0].Phrases;
+            for (var p = 0; p < phrases.Length; p++)
+            {
+                (byFirst[phrases[p][0]] ??= []).Add((entry.Id, p));
+            }
+        }
+        EntriesByFirstTerm = byFirst.Select(l => l?.ToArray() ?? []).ToArray();
+        FeatureIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < features.Length; i++)
+        {
+            FeatureIndex[features[i]] = i;
+        }
+    }
+
+    /// <summary>"rules-" plus the first 12 hex digits of the SHA-256 of the lexicon data.</summary>
+    public string Version { get; }
+
+    /// <summary>Feature keys the lexicon knows, in file order.</summary>
+    public IReadOnlyList<string> FeatureKeys { get; }
+
+    internal Dictionary<string, int> FeatureIndex { get; }
+
+    internal ModifierSet[] Ignored { get; }
+
+    internal LexiconEntry[] Entries { get; }
+
+    /// <summary>For each term id: the entries (and which phrase of their first segment) that start with it.</summary>
+    internal (int Entry, int Phrase)[][] EntriesByFirstTerm { get; }
+
+    internal int TermCount { get; }
+
+    /// <summary>Indexed by term id: true for words a gap may not skip.</summary>
+    internal bool[] GapBlockerTerms { get; private init; } = [];
+
+    /// <summary>Number of entries (triggers, pseudo-triggers and modifier cues).</summary>
+    public int EntryCount => Entries.Length;
+
+    /// <summary>Number of distinct words and prefixes.</summary>
+    public int TermCountPublic => TermCount;
+
+    /// <summary>Longest prefix term.</summary>
+    public int MaxPrefixLength => _maxPrefixLength;
+
+    /// <summary>The lexicon shipped in this assembly.</summary>
+    public static RuleLexicon Default => DefaultLazy.Value;
+
+    private static readonly Lazy<RuleLexicon> DefaultLazy = new(LoadEmbedded);
+
+    private static RuleLexicon LoadEmbedded()
+    {
+        using var stream = typeof(RuleLexicon).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException("the rule lexicon is not embedded in " + Assembly.GetExecutingAssembly().GetName().Name);
+        return Load(stream);
+    }
+
+    public static RuleLexicon Load(Stream stream)
+    {
+        using var ms = new MemoryStream();
+        stream.CopyTo(ms);
+        return Parse(ms.ToArray());
+    }
+
+    /// <summary>Fills <paramref name="terms"/> with the ids of the terms a (normalised) word carries: one walk down a trie.</summary>
+    internal void TermsOf(ReadOnlySpan<char> word, List<int> terms)
+    {
+        var nodes = _trie;
+        var node = 0;
+        for (var i = 0; i < word.Length; i++)
+        {
+            node = nodes[node].Child(word[i]);
+            if (node < 0)
+            {
+                return;
+            }
+            if (nodes[node].PrefixTerm >= 0)
+            {
+                terms.Add(nodes[node].PrefixTerm);
+            }
+        }
+        if (nodes[node].ExactTerm >= 0)
+        {
+            terms.Add(nodes[node].ExactTerm);
+        }
+    }
+
+    private sealed class TrieNode
+    {
+        public char[] Keys = [];
+        public int[] Children = [];
+        public int PrefixTerm = -1;
+        public int ExactTerm = -1;
+
+        public int Child(char c)
+        {
+            var keys = Keys;
+            if (keys.Length <= 8)
+            {
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    if (keys[i] == c)
+                    {
+                        return Children[i];
+                    }
+                }
+                return -1;
+            }
+            var at = Array.BinarySearch(keys, c);
+            return at >= 0 ? Children[at] : -1;
+        }
+    }
+
+    private readonly TrieNode[] _trie;
+
+    private static TrieNode[] BuildTrie(Dictionary<string, int> exact, Dictionary<string, int> prefix)
+    {
+        var nodes = new List<TrieNode> { new() };
+        var children = new List<SortedDictionary<char, int>> { new() };
+        int Walk(string word)
+        {
+            var node = 0;
+            foreach (var c in word)
+            {
+                if (!children[node].TryGetValue(c, out var next))
+                {
+                    next = nodes.Count;
+                    nodes.Add(new TrieNode());
+                    children.Add(new SortedDictionary<char, int>());
+                    children[node][c] = next;
+                }
+                node = next;
+            }
+            return node;
+        }
+        foreach (var (word, id) in exact)
+        {
+            nodes[Walk(word)].ExactTerm = id;
+        }
+        foreach (var (word, id) in prefix)
+        {
+            nodes[Walk(word)].PrefixTerm = id;
+        }
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            nodes[i].Keys = [.. children[i].Keys];
+            nodes[i].Children = [.. children[i].Values];
+        }
+        return [.. nodes];
+    }
+
+    private static RuleLexicon Parse(byte[] data)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(data))[..12];
+        var text = Encoding.UTF8.GetString(data);
+        var features = new List<string>();
+        var ignored = new List<ModifierSet>();
+        var exact = new Dictionary<string, int>(StringComparer.Ordinal);
+        var prefix = new Dictionary<string, int>(StringComparer.Ordinal);
+        var termCount = 0;
+        var entries = new List<LexiconEntry>();
+        var seen = new HashSet<(int, EntryKind, string)>();
+        var gapBlockers = new HashSet<int>();
+
+        var currentFeature = -1;
+        EntryKind? currentModifier = null;
+        var lineNo = 0;
+        foreach (var rawLine in text.Split('\n'))
+        {
+            lineNo++;
+            var line = rawLine.Trim();
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+            if (line[0] == '[')
+            {
+                if (!line.EndsWith(']'))
+                {
+                    throw new FormatException($"lexicon line {lineNo}: unterminated section header");
+                }
+                var header = line[1..^1].Trim();
+                if (header.StartsWith("feature:", StringComparison.Ordinal))
+                {
+                    var key = header["feature:".Length..].Trim();
+                    currentFeature = features.IndexOf(key);
+                    if (currentFeature < 0)
+                    {
+                        features.Add(key);
+                        ignored.Add(ModifierSet.None);
+                        currentFeature = features.Count - 1;
+                    }
+                    currentModifier = null;
+                }
+                else if (header.StartsWith("modifier:", StringComparison.Ordinal))
+                {
+                    currentModifier = ParseModifier(header["modifier:".Length..].Trim(), lineNo);
+                    currentFeature = -1;
+                }
+                else
+                {
+                    throw new FormatException($"lexicon line {lineNo}: unknown section kind");
+                }
+                continue;
+            }
+            if (line[0] == '@')
+            {
+                if (currentFeature < 0 || !line.StartsWith("@ignore", StringComparison.Ordinal))
+                {
+                    throw new FormatException($"lexicon line {lineNo}: '@ignore' is only valid in a feature section");
+                }
+                foreach (var part in line["@ignore".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    ignored[currentFeature] |= part switch
+                    {
+                        "negation" => ModifierSet.Negation,
+                        "resolved" => ModifierSet.Resolved,
+                        "historical" => ModifierSet.Historical,
+                        "hypothetical" => ModifierSet.Hypothetical,
+                        "experiencer" => ModifierSet.Experiencer,
+                        _ => throw new FormatException($"lexicon line {lineNo}: unknown modifier in @ignore"),
+                    };
+                }
+                continue;
+            }
+            if (currentFeature < 0 && currentModifier is null)
+            {
+                throw new FormatException($"lexicon line {lineNo}: entry outside a section");
+            }
+
+            var kind = currentModifier ?? EntryKind.Trigger;
+            if (currentFeature >= 0 && line[0] == '-')
+            {
+                kind = EntryKind.Pseudo;
+                line = line[1..].Trim();
+            }
+
+            var segments = new List<PatternSegment>();
+            var pending = new List<string>();
+            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (var w = 0; w <= words.Length; w++)
+            {
+                var isGap = w < words.Length && words[w].StartsWith("...", StringComparison.Ordinal);
+                if (w < words.Length && !isGap)
+                {
+                    pending.Add(words[w]);
+                    continue;
+                }
+                if (pending.Count == 0)
+                {
+                    throw new FormatException($"lexicon line {lineNo}: a gap must stand between two word groups");
+                }
+                var gap = 0;
+                if (isGap)
+                {
+                    gap = words[w].Length == 3 ? 3 : int.Parse(words[w].AsSpan(3), System.Globalization.CultureInfo.InvariantCulture);
+                    if (w == words.Length - 1)
+                    {
+                        throw new FormatException($"lexicon line {lineNo}: an entry cannot end with a gap");
+                    }
+                }
+                // "a b|c d e|f" = alternatives "a b", "c d e", "f": '|' binds looser than the space.
+                var phrases = new List<int[]>();
+                foreach (var phraseText in string.Join(' ', pending).Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var ids = new List<int>();
+                    foreach (var raw in phraseText.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        var isPrefix = raw.EndsWith('*');
+                        var normalised = PersianNormalizer.NormalizeString(isPrefix ? raw[..^1] : raw);
+                        // Normalisation may join words ("می کند"); each resulting word is one term.
+                        var parts = normalised.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                        for (var p = 0; p < parts.Length; p++)
+                        {
+                            var word = parts[p];
+                            foreach (var ch in word)
+                            {
+                                if (!IsTokenChar(ch) && !(ch is '.' or '/'))
+                                {
+                                    throw new FormatException($"lexicon line {lineNo}: a word contains a separator; write it as two words");
+                                }
+                            }
+                            var dict = isPrefix && p == parts.Length - 1 ? prefix : exact;
+                            if (!dict.TryGetValue(word, out var termId))
+                            {
+                                termId = termCount++;
+                                dict[word] = termId;
+                            }
+                            ids.Add(termId);
+                        }
+                    }
+                    if (ids.Count > 0)
+                    {
+                        phrases.Add([.. ids]);
+                    }
+                }
+                if (phrases.Count == 0)
+                {
+                    throw new FormatException($"lexicon line {lineNo}: empty word group");
+                }
+                segments.Add(new PatternSegment([.. phrases], gap));
+                pending.Clear();
+            }
+            if (!seen.Add((currentFeature, kind, string.Join(' ', line))))
+            {
+                continue;
+            }
+            if (kind == EntryKind.GapBlocker)
+            {
+                foreach (var segment in segments)
+                {
+                    foreach (var phrase in segment.Phrases)
+                    {
+                        if (phrase.Length != 1 || segments.Count != 1)
+                        {
+                            throw new FormatException($"lexicon line {lineNo}: gap blockers are single words");
+                        }
+                        gapBlockers.Add(phrase[0]);
+                    }
+                }
+                continue;
+            }
+            entries.Add(new LexiconEntry
+            {
+                Id = entries.Count,
+                Feature = kind is EntryKind.Trigger or EntryKind.Pseudo ? currentFeature : -1,
+                Kind = kind,
+                Segments = [.. segments],
+            });
+        }
+
+        var blockers = new bool[termCount];
+        foreach (var t in gapBlockers)
+        {
+            blockers[t] = true;
+        }
+        return new RuleLexicon("rules-" + hash, [.. features], [.. ignored], exact, prefix, [.. entries], termCount) { GapBlockerTerms = blockers };
+    }
+
+    /// <summary>Characters a token of the normalised text is made of (see <see cref="RuleExtractionEngine"/>).</summary>
+    internal static bool IsTokenChar(char c) => PersianNormalizer.IsWordChar(c) || c == '\'';
+
+    private static EntryKind ParseModifier(string name, int lineNo) => name switch
+    {
+        "negation_pre" => EntryKind.NegationPre,
+        "negation_post" => EntryKind.NegationPost,
+        "resolved_pre" => EntryKind.ResolvedPre,
+        "resolved_post" => EntryKind.ResolvedPost,
+        "historical" => EntryKind.Historical,
+        "hypothetical" => EntryKind.Hypothetical,
+        "other_experiencer" => EntryKind.OtherExperiencer,
+        "patient_experiencer" => EntryKind.PatientExperiencer,
+        "affirm" => EntryKind.Affirm,
+        "clause_break" => EntryKind.ClauseBreak,
+        "pseudo_modifier" => EntryKind.PseudoModifier,
+        "topic" => EntryKind.Topic,
+        "gap_blocker" => EntryKind.GapBlocker,
+        _ => throw new FormatException($"lexicon line {lineNo}: unknown modifier section"),
+    };
+}

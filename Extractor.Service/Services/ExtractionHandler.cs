@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using ClinicalAspire.Contracts.Common.V1;
+using ClinicalAspire.Contracts.Extractor.V1;
+using ClinicalAspire.Contracts.Translator.V1;
+using ClinicalAspire.Domain.Extraction;
+using ClinicalAspire.Domain.Features;
+using ClinicalAspire.Domain.Text;
+using ClinicalAspire.Engines.Abstractions;
+using ClinicalAspire.ServiceDefaults.Caching;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using DomainFeatureValue = ClinicalAspire.Domain.Extraction.FeatureValue;
+using FeatureValue = ClinicalAspire.Contracts.Extractor.V1.FeatureValue;
+
+namespace ClinicalAspire.Extractor.Services;
+
+/// <summary>
+/// One extraction: validate, translate when asked, look up the cache, run the engine, store.
+/// Cached evidence is kept in offsets of the normalised text, so a cache hit for the same note typed
+/// differently (ZWNJ, Arabic letters) still points at the right characters of the caller's text.
+/// </summary>
+public sealed partial class ExtractionHandler(
+    IServiceProvider services,
+    FeatureCatalogue catalogue,
+    Translator.TranslatorClient translator,
+    ResultCache cache,
+    IOptions<ExtractorOptions> options,
+    ExtractorMetrics metrics,
+    ILogger<ExtractionHandler> logger)
+{
+    public const string ErrorReasonTrailer = "error-reason";
+    public const string ModelOutputRejected = "MODEL_OUTPUT_REJECTED";
+
+    private readonly IFeatureExtractionEngine? _engine = services.GetService<IFeatureExtractionEngine>();
+
+    public EngineInfo? EngineInfo => _engine is null ? null : ToEngineInfo(_engine.Descriptor);
+
+    public FeatureCatalogue Catalogue => catalogue;
+
+    public async Task<ExtractResponse> ExtractAsync(ExtractRequest request, CancellationToken cancellationToken)
+    {
+        var strategy = string.IsNullOrEmpty(request.Strategy) ? Strategies.Direct : request.Strategy;
+        var features = Validate(request, strategy);
+        var engine = _engine ?? throw new RpcException(new Status(StatusCode.Unimplemented,
+            "no extraction engine is available in this build for the configured Engine:Kind"));
+        var descriptor = engine.Descriptor;
+        var started = Stopwatch.GetTimestamp();
+
+        using var activity = ExtractorMetrics.ActivitySource.StartActivity("extract");
+        activity?.SetTag("clinical.engine", descriptor.Engine);
+        activity?.SetTag("clinical.model_id", descriptor.ModelId);
+        activity?.SetTag("clinical.strategy", strategy);
+        activity?.SetTag("clinical.language", request.Language);
+
+        // The text the engine reads: the note itself, or its English translation.
+        var translateFirst = strategy == Strategies.TranslateFirst && request.Language == Languages.Persian;
+        TranslateResponse? translation = null;
+        if (translateFirst)
+        {
+            translation = await TranslateAsync(request, cancellationToken);
+        }
+        var readText = translation?.Translation ?? request.Text;
+        var readLanguage = translateFirst ? Languages.English : request.Language;
+        var evidenceSource = translateFirst ? EvidenceSource.Translation : EvidenceSource.Text;
+        var normalized = PersianNormalizer.Normalize(readText);
+        var translateMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+        var key = ResultCache.Key("extraction", descriptor.Engine, descriptor.ModelId, descriptor.PromptVersion,
+            catalogue.Version, string.Join(',', features.Select(f => f.Key)), strategy, readLanguage,
+            translation is null ? "" : $"{translation.Engine.Engine}/{translation.Engine.ModelId}/{translation.Engine.PromptVersion}",
+            normalized.Text);
+        activity?.SetTag("clinical.cache_key", key);
+
+        ExtractResponse stored;
+        var cacheHit = false;
+        if (!request.BypassCache && await cache.GetAsync(key, cancellationToken) is { } cached)
+        {
+            stored = ExtractResponse.Parser.ParseFrom(cached);
+            cacheHit = true;
+        }
+        else
+        {
+            stored = await RunEngineAsync(engine, readText, readLanguage, features, normalized, evidenceSource, key, cancellationToken);
+            await cache.SetAsync(key, stored.ToByteArray(), cancellationToken);
+        }
+
+        var response = ToCallerOffsets(stored, normalized);
+        response.Id = request.Id;
+        response.CacheHit = cacheHit;
+        response.Strategy = strategy;
+        response.LanguageRead = readLanguage;
+        if (!request.IncludeRawOutput)
+        {
+            response.RawOutput = "";
+        }
+        if (translation is not null)
+        {
+            response.Translation = translation.Translation;
+            response.TranslatorEngine = translation.Engine;
+        }
+        var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        response.Timings = new Timings { TotalMs = totalMs, TranslateMs = translateFirst ? translateMs : 0, ExtractMs = totalMs - translateMs };
+        activity?.SetTag("clinical.cache_hit", cacheHit);
+        metrics.Extracted(response, strategy, request.Language);
+        return response;
+    }
+
+    private async Task<ExtractResponse> RunEngineAsync(
+        IFeatureExtractionEngine engine, string readText, string readLanguage, IReadOnlyList<FeatureDefinition> features,
+        NormalizedText normalized, string evidenceSource, string cacheKey, CancellationToken cancellationToken)
+    {
+        ExtractionOutput output;
+        try
+        {
+            output = await engine.ExtractAsync(new ExtractionInput(readText, readLanguage, features, IncludeRawOutput: true), cancellationToken);
+        }
+        catch (EngineOutputException ex)
+        {
+            metrics.Failed(engine.Descriptor.Engine, "model_output_rejected");
+            LogRejected(logger, cacheKey, ex.Message);
+            throw new RpcException(new Status(StatusCode.Internal, $"model output rejected: {ex.Message}"),
+                new Metadata { { ErrorReasonTrailer, ModelOutputRejected } });
+        }
+
+        var response = new ExtractResponse { Engine = ToEngineInfo(engine.Descriptor), RawOutput = output.RawOutput ?? "" };
+        foreach (var answer in output.Answers)
+        {
+            var result = new FeatureResult { Key = answer.Key, Value = ToContract(answer.Value) };
+            foreach (var span in answer.Evidence)
+            {
+                // Stored in normalised-text offsets; mapped back to the caller's text on the way out.
+                var (start, end) = ToNormalized(normalized, span.Start, span.End);
+                result.Evidence.Add(new Evidence { Start = start, End = end, Source = evidenceSource });
+            }
+            response.Features.Add(result);
+        }
+        return response;
+    }
+
+    private static ExtractResponse ToCallerOffsets(ExtractResponse stored, NormalizedText normalized)
+    {
+        var response = stored.Clone();
+        foreach (var evidence in response.Features.SelectMany(f => f.Evidence))
+        {
+            var (start, end) = normalized.ToOriginal(evidence.Start, evidence.End);
+            evidence.Quote = normalized.Original[start..end];
+            evidence.Start = CodePoints.FromUtf16(normalized.Original, start);
+            evidence.End = CodePoints.FromUtf16(normalized.Original, end);
+        }
+        return response;
+    }
+
+    /// <summary>The normalised span that covers the original span [start, end).</summary>
+    private static (int Start, int End) ToNormalized(NormalizedText normalized, int start, int end)
+    {
+        var map = normalized.Map;
+        var from = LowerBound(map, start);
+        var to = Math.Max(from, LowerBound(map, end));
+        return (from, to);
+
+        static int LowerBound(int[] map, int value)
+        {
+            int low = 0, high = map.Length;
+            while (low < high)
+            {
+                var mid = (low + high) >>> 1;
+                if (map[mid] < value) low = mid + 1; else high = mid;
+            }
+            return low;
+        }
+    }
+
+    private async Task<TranslateResponse> TranslateAsync(ExtractRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await translator.TranslateAsync(new TranslateRequest
+            {
+                Id = request.Id,
+                Text = request.Text,
+                SourceLanguage = Languages.Persian,
+                TargetLanguage = Languages.English,
+                BypassCache = request.BypassCache,
+            }, cancellationToken: cancellationToken);
+        }
+        catch (RpcException ex) when (ex.StatusCode is not (StatusCode.InvalidArgument or StatusCode.Cancelled))
+        {
+            metrics.Failed(_engine?.Descriptor.Engine ?? "", "translator_" + ex.StatusCode);
+            var code = ex.StatusCode == StatusCode.Internal ? StatusCode.Internal : StatusCode.Unavailable;
+            throw new RpcException(new Status(code, $"translate-first: the Translator failed ({ex.StatusCode}: {ex.Status.Detail})"), ex.Trailers);
+        }
+    }
+
+    private IReadOnlyList<FeatureDefinition> Validate(ExtractRequest request, string strategy)
+    {
+        var problem = TextInput.Problem(request.Text, options.Value.MaxTextBytes);
+        if (problem is null && !Languages.IsSupported(request.Language))
+        {
+            problem = $"language '{TextInput.Echo(request.Language)}' is not supported; use 'fa' (Persian) or 'en' (English)";
+        }
+        if (problem is null && !Strategies.IsSupported(strategy))
+        {
+            problem = $"strategy '{TextInput.Echo(strategy)}' is unknown; use 'direct' or 'translate-first'";
+        }
+        if (problem is null && request.FeatureKeys.Count > 0)
+        {
+            var unknown = request.FeatureKeys.Where(k => !catalogue.Contains(k)).Distinct().Select(TextInput.Echo).ToArray();
+            if (unknown.Length > 0)
+            {
+                problem = $"unknown feature keys: {string.Join(", ", unknown)}; ListFeatures names the catalogue";
+            }
+        }
+        if (problem is not null)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
+        }
+        if (request.FeatureKeys.Count == 0)
+        {
+            return catalogue.Features;
+        }
+        var wanted = request.FeatureKeys.ToHashSet(StringComparer.Ordinal);
+        return catalogue.Features.Where(f => wanted.Contains(f.Key)).ToArray();
+    }
+
+    private static FeatureValue ToContract(DomainFeatureValue value) => value switch
+    {
+        DomainFeatureValue.True => FeatureValue.True,
+        DomainFeatureValue.False => FeatureValue.False,
+        _ => FeatureValue.Missing,
+    };
+
+    private static EngineInfo ToEngineInfo(EngineDescriptor d) =>
+        EngineInfo.Create(d.Engine, d.ModelId, d.PromptVersion, d.Description, d.ExecutionProvider);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model output rejected for {CacheKey}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string cacheKey, string reason);
+}

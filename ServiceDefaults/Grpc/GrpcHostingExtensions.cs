@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// gRPC hosting and client conventions: every service serves the standard gRPC health service and
+/// reflection; clients address services by their named "grpc" endpoint through service discovery.
+/// </summary>
+public static class GrpcHostingExtensions
+{
+    /// <summary>Name of the HTTP/2 endpoint of every gRPC service (the HTTP/1.1 one is "http").</summary>
+    public const string GrpcEndpointName = "grpc";
+
+    /// <summary>Largest message accepted: dataset uploads travel in one message.</summary>
+    public const int MaxMessageBytes = 64 * 1024 * 1024;
+
+    public static TBuilder AddGrpcServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddGrpc(options =>
+        {
+            options.MaxReceiveMessageSize = MaxMessageBytes;
+            options.MaxSendMessageSize = MaxMessageBytes;
+            options.Interceptors.Add<ErrorMappingInterceptor>();
+        });
+        builder.Services.AddGrpcReflection();
+        // Publishes the ASP.NET Core health checks through grpc.health.v1 (adds no checks of its own).
+        builder.Services.AddGrpcHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication MapGrpcServiceDefaults(this WebApplication app)
+    {
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    /// <summary>
+    /// Registers a typed gRPC client for another service of the stack, addressed as
+    /// <c>http://_grpc.{serviceName}</c> (service discovery resolves the named endpoint), unless
+    /// <c>Services:{serviceName}:Address</c> gives an explicit address.
+    /// </summary>
+    public static IHttpClientBuilder AddGrpcServiceClient<TClient>(this IHostApplicationBuilder builder, string serviceName)
+        where TClient : class
+    {
+        var explicitAddress = builder.Configuration[$"Services:{serviceName}:Address"];
+        var address = new Uri(string.IsNullOrWhiteSpace(explicitAddress) ? $"http://_{GrpcEndpointName}.{serviceName}" : explicitAddress);
+        return builder.Services
+            .AddGrpcClient<TClient>(options => options.Address = address)
+            .ConfigureChannel(channel => channel.MaxReceiveMessageSize = MaxMessageBytes);
+    }
+}

@@ -1,0 +1,24 @@
+using ClinicalAspire.Engines;
+using ClinicalAspire.Translator;
+using ClinicalAspire.Translator.Services;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddGrpcServiceDefaults();
+builder.AddClinicalRedis();
+builder.AddTranslationEngine();
+
+builder.Services.Configure<TranslatorOptions>(builder.Configuration.GetSection(TranslatorOptions.SectionName));
+builder.Services.AddSingleton<TranslatorMetrics>();
+builder.Services.AddSingleton<TranslationHandler>();
+
+var app = builder.Build();
+
+app.MapGrpcService<TranslatorGrpcService>();
+app.MapGrpcServiceDefaults();
+app.MapDefaultEndpoints();
+
+app.Run();
+
+public partial class Program;

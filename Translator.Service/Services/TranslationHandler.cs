@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using ClinicalAspire.Contracts.Common.V1;
+using ClinicalAspire.Contracts.Translator.V1;
+using ClinicalAspire.Domain.Text;
+using ClinicalAspire.Engines.Abstractions;
+using ClinicalAspire.ServiceDefaults.Caching;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace ClinicalAspire.Translator.Services;
+
+/// <summary>One translation: validate, look up the cache, call the engine, store. Logs carry hashes only.</summary>
+public sealed partial class TranslationHandler(
+    IServiceProvider services,
+    ResultCache cache,
+    IOptions<TranslatorOptions> options,
+    TranslatorMetrics metrics,
+    ILogger<TranslationHandler> logger)
+{
+    /// <summary>Trailer naming why a call failed when the model, not the caller, was at fault.</summary>
+    public const string ErrorReasonTrailer = "error-reason";
+    public const string ModelOutputRejected = "MODEL_OUTPUT_REJECTED";
+
+    private readonly ITranslationEngine? _engine = services.GetService<ITranslationEngine>();
+
+    public EngineInfo? EngineInfo => _engine is null ? null : ToEngineInfo(_engine.Descriptor);
+
+    public async Task<TranslateResponse> TranslateAsync(TranslateRequest request, CancellationToken cancellationToken)
+    {
+        Validate(request);
+        var engine = _engine ?? throw new RpcException(new Status(StatusCode.Unimplemented,
+            "no translation engine is available in this build for the configured Engine:Kind"));
+
+        var started = Stopwatch.GetTimestamp();
+        var descriptor = engine.Descriptor;
+        var normalized = PersianNormalizer.NormalizeString(request.Text);
+        var key = ResultCache.Key("translation", descriptor.Engine, descriptor.ModelId, descriptor.PromptVersion,
+            request.SourceLanguage, request.TargetLanguage, normalized);
+
+        using var activity = TranslatorMetrics.ActivitySource.StartActivity("translate");
+        activity?.SetTag("clinical.engine", descriptor.Engine);
+        activity?.SetTag("clinical.model_id", descriptor.ModelId);
+        activity?.SetTag("clinical.cache_key", key);
+
+        if (!request.BypassCache && await cache.GetAsync(key, cancellationToken) is { } cached)
+        {
+            var hit = TranslateResponse.Parser.ParseFrom(cached);
+            hit.Id = request.Id;
+            hit.CacheHit = true;
+            hit.ElapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            activity?.SetTag("clinical.cache_hit", true);
+            metrics.Translated(descriptor.Engine, cacheHit: true, hit.ElapsedMs);
+            return hit;
+        }
+
+        TranslationOutput output;
+        try
+        {
+            output = await engine.TranslateAsync(request.Text, request.SourceLanguage, request.TargetLanguage, cancellationToken);
+        }
+        catch (EngineOutputException ex)
+        {
+            metrics.Failed(descriptor.Engine, "model_output_rejected");
+            LogRejected(logger, key, ex.Message);
+            throw new RpcException(new Status(StatusCode.Internal, $"model output rejected: {ex.Message}"),
+                new Metadata { { ErrorReasonTrailer, ModelOutputRejected } });
+        }
+
+        var response = new TranslateResponse
+        {
+            Translation = output.Text,
+            Engine = ToEngineInfo(descriptor),
+            IsGloss = output.IsGloss,
+            UnknownWords = output.UnknownWords,
+            Segments = output.Segments,
+        };
+        await cache.SetAsync(key, response.ToByteArray(), cancellationToken);
+
+        response.Id = request.Id;
+        response.ElapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        activity?.SetTag("clinical.cache_hit", false);
+        metrics.Translated(descriptor.Engine, cacheHit: false, response.ElapsedMs);
+        return response;
+    }
+
+    private void Validate(TranslateRequest request)
+    {
+        string? problem = TextInput.Problem(request.Text, options.Value.MaxTextBytes);
+        if (problem is null && request.SourceLanguage != Languages.Persian)
+        {
+            problem = $"source_language '{TextInput.Echo(request.SourceLanguage)}' is not supported; only 'fa' (Persian) is";
+        }
+        if (problem is null && request.TargetLanguage != Languages.English)
+        {
+            problem = $"target_language '{TextInput.Echo(request.TargetLanguage)}' is not supported; only 'en' (English) is";
+        }
+        if (problem is not null)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
+        }
+    }
+
+    private static EngineInfo ToEngineInfo(EngineDescriptor d) =>
+        EngineInfo.Create(d.Engine, d.ModelId, d.PromptVersion, d.Description, d.ExecutionProvider);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model output rejected for {CacheKey}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string cacheKey, string reason);
+}

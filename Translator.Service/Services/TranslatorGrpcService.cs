@@ -1,0 +1,41 @@
+using ClinicalAspire.Contracts.Common.V1;
+using ClinicalAspire.Contracts.Translator.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace ClinicalAspire.Translator.Services;
+
+public sealed class TranslatorGrpcService(
+    TranslationHandler handler,
+    HealthCheckService health,
+    IOptions<TranslatorOptions> options) : Contracts.Translator.V1.Translator.TranslatorBase
+{
+    public override Task<TranslateResponse> Translate(TranslateRequest request, ServerCallContext context) =>
+        handler.TranslateAsync(request, context.CancellationToken);
+
+    public override Task TranslateStream(
+        IAsyncStreamReader<TranslateRequest> requestStream, IServerStreamWriter<TranslateResponse> responseStream, ServerCallContext context) =>
+        StreamProcessor.RunAsync(
+            requestStream,
+            responseStream,
+            options.Value.StreamConcurrency,
+            (request, ct) => handler.TranslateAsync(request, ct),
+            (request, error) => new TranslateResponse { Id = request.Id, Error = error },
+            context.CancellationToken);
+
+    public override async Task<GetInfoResponse> GetInfo(GetInfoRequest request, ServerCallContext context)
+    {
+        var response = new GetInfoResponse
+        {
+            Service = "translator",
+            Version = typeof(TranslatorGrpcService).Assembly.GetName().Version?.ToString() ?? "",
+            Engine = handler.EngineInfo ?? new EngineInfo { Engine = "none", Description = "no engine available in this build" },
+        };
+        if (request.IncludeDependencies)
+        {
+            response.Dependencies.AddRange(await health.DependencyStatusAsync(context.CancellationToken));
+        }
+        return response;
+    }
+}

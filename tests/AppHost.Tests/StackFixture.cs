@@ -1,0 +1,65 @@
+using Aspire.Hosting;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ClinicalAspire.AppHost.Tests;
+
+/// <summary>
+/// Starts the whole AppHost once for the tests of a class (random ports, no Aspire dashboard, no demo
+/// auto-run, a throwaway Redis) and waits until every resource reports healthy.
+/// </summary>
+public sealed class StackFixture : IAsyncLifetime
+{
+    public static readonly string[] Resources = ["cache", "translator", "extractor", "evaluator", "dashboard"];
+
+    private readonly List<GrpcChannel> _channels = [];
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public TimeSpan StartupTime { get; private set; }
+
+    /// <summary>Cache mode under test; CI has redis-server, a bare machine gets the embedded server.</summary>
+    public static string CacheMode => Environment.GetEnvironmentVariable("CLINICAL_TEST_CACHE_MODE") ?? "auto";
+
+    public async Task InitializeAsync()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [
+                $"Cache:Mode={CacheMode}",
+                "Cache:Persistent=false",
+                "Parameters:evaluator-demo-autorun=false",
+            ],
+            (options, _) => options.DisableDashboard = true);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+
+        App = await builder.BuildAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await App.StartAsync(timeout.Token);
+        foreach (var resource in Resources)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+        StartupTime = started.Elapsed;
+    }
+
+    public GrpcChannel Channel(string resource)
+    {
+        var channel = GrpcChannel.ForAddress(App.GetEndpoint(resource, "grpc"));
+        _channels.Add(channel);
+        return channel;
+    }
+
+    public HttpClient Http(string resource) => App.CreateHttpClient(resource, "http");
+
+    public async Task DisposeAsync()
+    {
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
