@@ -1,24 +1,117 @@
+using System.Security.Claims;
 using ClinicalAspire.Contracts.Evaluator.V1;
 using ClinicalAspire.Dashboard.Components;
+using ClinicalAspire.Dashboard.Security;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Radzen;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+// The Dashboard reaches only the Evaluator, and never proxies any gRPC service to the browser.
 builder.AddGrpcServiceClient<Evaluator.EvaluatorClient>("evaluator");
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddRadzenComponents();
 
+// Access: open in Development; elsewhere sign-in through OpenID Connect when configured, else the administrator key.
+var oidc = builder.Configuration.GetSection("Authentication:Oidc");
+var access = new DashboardAccess(
+    SignInRequired: !builder.Environment.IsDevelopment(),
+    OidcConfigured: !string.IsNullOrWhiteSpace(oidc["Authority"]) && !string.IsNullOrWhiteSpace(oidc["ClientId"]),
+    AdminKeyConfigured: !string.IsNullOrEmpty(builder.Configuration[AdminKey.ConfigurationKey]));
+builder.Services.AddSingleton(access);
+builder.Services.AddSingleton(new AdminKey(builder.Configuration[AdminKey.ConfigurationKey]));
+builder.Services.AddCascadingAuthenticationState();
+if (access.SignInRequired)
+{
+    var authentication = builder.Services
+        .AddAuthentication(options =>
+        {
+            options.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+            options.DefaultChallengeScheme = access.OidcConfigured
+                ? DashboardAccess.OidcScheme : CookieAuthenticationDefaults.AuthenticationScheme;
+        })
+        .AddCookie(options =>
+        {
+            options.Cookie.Name = "ClinicalAspire.Dashboard";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.LoginPath = "/login";
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+        });
+    if (access.OidcConfigured)
+    {
+        authentication.AddOpenIdConnect(DashboardAccess.OidcScheme, options =>
+        {
+            options.Authority = oidc["Authority"];
+            options.ClientId = oidc["ClientId"];
+            options.ClientSecret = oidc["ClientSecret"];
+            options.ResponseType = "code";
+            options.UsePkce = true;
+            options.SaveTokens = false;
+            options.GetClaimsFromUserInfoEndpoint = true;
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters.NameClaimType = "name";
+            options.RequireHttpsMetadata = oidc.GetValue("RequireHttpsMetadata", true);
+            options.Scope.Clear();
+            foreach (var scope in (oidc["Scopes"] ?? "openid profile").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                options.Scope.Add(scope);
+            }
+        });
+    }
+    builder.Services.AddAuthorization();
+}
+
 var app = builder.Build();
+
+if (access.SignInRequired && !access.OidcConfigured && !access.AdminKeyConfigured)
+{
+    app.Logger.LogWarning(
+        "Sign-in is required outside Development but neither Authentication:Oidc nor {Key} is configured: nobody can sign in.",
+        AdminKey.ConfigurationKey);
+}
 
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 }
+if (access.SignInRequired)
+{
+    app.UseAuthentication();
+    app.UseAuthorization();
+}
 app.UseAntiforgery();
 app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+if (access.SignInRequired)
+{
+    // Every page and the interactive circuit need a signed-in user; /login and /error allow anonymous.
+    pages.RequireAuthorization();
+
+    app.MapGet("/account/oidc", (string? returnUrl) => access.OidcConfigured
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = DashboardAccess.SafeReturnUrl(returnUrl) }, [DashboardAccess.OidcScheme])
+            : Results.NotFound())
+        .AllowAnonymous();
+    app.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery) =>
+    {
+        await antiforgery.ValidateRequestAsync(context);
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        if (access.OidcConfigured && context.User.Identity?.IsAuthenticated == true
+            && context.User.FindFirst(ClaimTypes.AuthenticationMethod)?.Value != AdminKey.AuthenticationMethod)
+        {
+            return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [DashboardAccess.OidcScheme]);
+        }
+        return Results.LocalRedirect("/login");
+    }).AllowAnonymous();
+}
+// /health and /alive stay anonymous in every environment.
 app.MapDefaultEndpoints();
 
 app.Run();

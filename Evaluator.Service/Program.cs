@@ -1,5 +1,10 @@
 using ClinicalAspire.Contracts.Extractor.V1;
+using ClinicalAspire.Domain.Features;
+using ClinicalAspire.Evaluator;
+using ClinicalAspire.Evaluator.Datasets;
+using ClinicalAspire.Evaluator.Runs;
 using ClinicalAspire.Evaluator.Services;
+using ClinicalAspire.Evaluator.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,7 +13,22 @@ builder.AddGrpcServiceDefaults();
 builder.AddClinicalRedis();
 builder.AddGrpcServiceClient<Extractor.ExtractorClient>("extractor");
 
+builder.Services.Configure<EvaluatorOptions>(builder.Configuration.GetSection(EvaluatorOptions.SectionName));
+builder.Services.AddSingleton(FeatureCatalogue.Default);
+builder.Services.AddSingleton<EvaluatorStore>();
+builder.Services.AddSingleton<DatasetImporter>();
+builder.Services.AddSingleton<RunScoring>();
+builder.Services.AddSingleton<RunBroadcaster>();
+builder.Services.AddSingleton<RunCoordinator>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<RunCoordinator>());
+builder.Services.AddSingleton<RunQueries>();
+builder.Services.AddSingleton<EvaluatorTelemetry>();
+builder.Services.AddHostedService<DemoSeeder>();
+
 var app = builder.Build();
+
+// Observable instruments register when created.
+app.Services.GetRequiredService<EvaluatorTelemetry>();
 
 app.MapGrpcService<EvaluatorGrpcService>();
 app.MapGrpcServiceDefaults();

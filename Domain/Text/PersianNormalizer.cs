@@ -98,7 +98,18 @@ public static class PersianNormalizer
             var m = table[c];
             if (m > Presentation)
             {
-                AppendLetter(ref buffer, ref map, ref length, ref collapsed, m, i);
+                if (length < buffer.Length && (length == 0 || buffer[length - 1] != m))
+                {
+                    // Fast path: a letter that does not repeat the previous one.
+                    buffer[length] = m;
+                    map[length] = i;
+                    length++;
+                    collapsed = '\0';
+                }
+                else
+                {
+                    AppendLetter(ref buffer, ref map, ref length, ref collapsed, m, i);
+                }
                 lastWasSpace = false;
                 continue;
             }

@@ -82,6 +82,10 @@ internal static class GlossTokenizer
                     {
                         i += 2;
                     }
+                    else if (d == ',' && IsThousandsGroup(normalized, i + 1))
+                    {
+                        i += 4; // "1,500" (the normaliser maps the Persian thousands separator ٬ to ',')
+                    }
                     else
                     {
                         break;
@@ -134,6 +138,10 @@ internal static class GlossTokenizer
             or '\u06A9' or '\u06AF' or '\u06CC' or '\u0622' or '\u06C1' or '\u06D5'
             || (c is >= '\uFB50' and <= '\uFDFF') || (c is >= '\uFE70' and <= '\uFEFC');
 
+    private static bool IsThousandsGroup(string s, int start) =>
+        start + 3 <= s.Length && char.IsAsciiDigit(s[start]) && char.IsAsciiDigit(s[start + 1]) && char.IsAsciiDigit(s[start + 2]) &&
+        (start + 3 == s.Length || !char.IsAsciiDigit(s[start + 3]));
+
     private static bool TryJoinPrefix(string s, ref int i, out string joined)
     {
         var j = i;
@@ -168,6 +176,7 @@ internal static class GlossTokenizer
         '\u00AB' => "\"", // «
         '\u00BB' => "\"", // »
         '\u2026' => "...",
+        '\u066A' => "%",  // Arabic percent sign
         _ => c.ToString(),
     };
 }

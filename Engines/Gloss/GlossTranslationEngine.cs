@@ -6,8 +6,8 @@ namespace ClinicalAspire.Engines.Gloss;
 
 /// <summary>
 /// The embedded Persian-to-English translator: a clinical glossary applied longest-match-first
-/// over normalised tokens. The output is a lexical gloss (Persian word order, no grammar repair),
-/// honestly labelled as such (<see cref="TranslationOutput.IsGloss"/> is true).
+/// over normalised tokens. The output is a lexical gloss (Persian word order apart from a few documented
+/// local reorderings, no grammar repair), honestly labelled as such (<see cref="TranslationOutput.IsGloss"/> is true).
 /// Unknown Persian words are kept and wrapped as ⟦word⟧; Latin words and numbers pass through.
 /// Thread-safe and allocation-light; needs no download.
 /// </summary>
@@ -15,6 +15,12 @@ public sealed class GlossTranslationEngine : ITranslationEngine
 {
     public const string EngineName = "gloss";
     public const string DefaultModelId = "clinical-gloss-fa-en";
+
+    /// <summary>
+    /// Version of the matching and reordering rules in this class. Part of <see cref="EngineDescriptor.PromptVersion"/>
+    /// (with the glossary's content hash) so cached glosses are invalidated when either changes.
+    /// </summary>
+    public const string RulesVersion = "rules.1";
 
     /// <summary>Opening and closing marks around a Persian word the glossary does not know.</summary>
     public const string UnknownOpen = "⟦";
@@ -66,9 +72,9 @@ public sealed class GlossTranslationEngine : ITranslationEngine
         Descriptor = new EngineDescriptor(
             Engine: EngineName,
             ModelId: modelId,
-            PromptVersion: glossary.Version,
+            PromptVersion: glossary.Version + "+" + RulesVersion,
             Description: "Embedded Persian-to-English clinical glossary: a lexical gloss, not a fluent translation " +
-                         "(Persian word order kept; unknown Persian words kept as ⟦word⟧).");
+                         "(mostly Persian word order; unknown Persian words kept as ⟦word⟧).");
     }
 
     public EngineDescriptor Descriptor { get; }
@@ -89,7 +95,10 @@ public sealed class GlossTranslationEngine : ITranslationEngine
         return Task.FromResult(Translate(text));
     }
 
-    /// <summary>Synchronous gloss of Persian text (no language check): the hot path.</summary>
+    /// <summary>
+    /// Synchronous gloss of Persian text (no language check): the hot path. <see cref="TranslationOutput.Segments"/>
+    /// is 1 (the whole note is glossed in one pass; there is no context window to split for) or 0 for empty input.
+    /// </summary>
     public TranslationOutput Translate(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -262,7 +271,7 @@ public sealed class GlossTranslationEngine : ITranslationEngine
                 stemGloss = entry.English;
                 stemKind = entry.Kind;
             }
-            else if (depth == 0 && !terminal && TryMorphology(stem, depth + 1, out var inner, out var innerKind))
+            else if (depth == 0 && TryMorphology(stem, depth + 1, out var inner, out var innerKind))
             {
                 stemGloss = inner;
                 stemKind = innerKind;
@@ -391,9 +400,15 @@ public sealed class GlossTranslationEngine : ITranslationEngine
             "I am", "I am not", "we are", "we are not", "they are", "they are not", "you are",
         };
 
+        private static readonly string[] CopulaPrefixes =
+        [
+            "is ", "was ", "has become ", "has gotten ", "became ", "got ", "has been ",
+        ];
+
         private static readonly HashSet<string> Intensifiers = new(StringComparer.Ordinal)
         {
-            "very", "a little", "too", "more", "less", "really", "completely", "very much", "a lot",
+            "very", "a little", "too", "more", "less", "really", "completely", "very much", "a lot", "relatively",
+            "quite", "extremely", "severely", "so",
         };
 
         private static readonly HashSet<string> Prepositions = new(StringComparer.Ordinal)
@@ -431,13 +446,19 @@ public sealed class GlossTranslationEngine : ITranslationEngine
             {
                 var previous = _items[^1];
 
-                // "خیلی زیاده": "very" + "is a lot" -> "is very" + "a lot".
-                if (previous.Type == ItemType.Gloss && Intensifiers.Contains(previous.Text) && word.StartsWith("is ", StringComparison.Ordinal))
+                // "خیلی زیاده": "very" + "is a lot" -> "is very a lot"; "خیلی بی‌حال شده" -> "has become very lethargic".
+                if (previous.Type == ItemType.Gloss && Intensifiers.Contains(previous.Text))
                 {
-                    _items[^1] = new Item("is", ItemType.Gloss, GlossKind.Verb);
-                    _items.Add(previous);
-                    _items.Add(new Item(word[3..], ItemType.Gloss, kind));
-                    return;
+                    foreach (var copula in CopulaPrefixes)
+                    {
+                        if (word.Length > copula.Length && word.StartsWith(copula, StringComparison.Ordinal))
+                        {
+                            _items[^1] = new Item(copula.TrimEnd(), ItemType.Gloss, GlossKind.Verb);
+                            _items.Add(previous);
+                            _items.Add(new Item(word[copula.Length..], ItemType.Gloss, kind));
+                            return;
+                        }
+                    }
                 }
 
                 // A copula after an adjective moves in front of it (and of an intensifier before it):
@@ -445,9 +466,20 @@ public sealed class GlossTranslationEngine : ITranslationEngine
                 if (Copulas.Contains(word) && previous.Type == ItemType.Gloss && previous.Kind == GlossKind.Adjective)
                 {
                     var at = _items.Count - 1;
-                    if (at > 0 && _items[at - 1].Type == ItemType.Gloss && Intensifiers.Contains(_items[at - 1].Text))
+                    while (true)
                     {
-                        at--;
+                        if (at > 0 && _items[at - 1].Type == ItemType.Gloss && Intensifiers.Contains(_items[at - 1].Text))
+                        {
+                            at--;
+                        }
+                        else if (at > 1 && _items[at - 1].Text == "and" && _items[at - 2].Kind == GlossKind.Adjective)
+                        {
+                            at -= 2; // "کدر و بدبو است" -> "is cloudy and foul-smelling"
+                        }
+                        else
+                        {
+                            break;
+                        }
                     }
 
                     _items.Insert(at, new Item(word, ItemType.Gloss, GlossKind.Verb));
@@ -510,6 +542,13 @@ public sealed class GlossTranslationEngine : ITranslationEngine
                     (item.Kind == GlossKind.Person && afterNoun) ||
                     (item.Text == "also" && k >= 2 && before.Kind is GlossKind.Noun or GlossKind.Adjective)))
                 {
+                    // A possessive suffix ends a Persian noun phrase: "تهیه داروهایش مشکل دارد" ->
+                    // "obtaining his/her medications has problem", not "has obtaining his/her medications problem".
+                    if (steps > 0 && StartsWithPossessive(item.Text))
+                    {
+                        break;
+                    }
+
                     k--;
                     steps++;
                     continue;
@@ -582,6 +621,10 @@ public sealed class GlossTranslationEngine : ITranslationEngine
                                 sb.Append(text);
                                 noSpace = false;
                                 sentenceStart = true;
+                                continue;
+                            case "-" or "/" when noSpace is false && sb.Length > 0 && char.IsAsciiDigit(sb[^1]):
+                                sb.Append(text); // "3-4", "1/2": joins the numbers on both sides
+                                noSpace = true;
                                 continue;
                             case "(" or "[":
                                 if (!noSpace)

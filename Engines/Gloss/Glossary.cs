@@ -53,6 +53,7 @@ public sealed class Glossary
     public static Glossary Parse(string tsv)
     {
         ArgumentNullException.ThrowIfNull(tsv);
+        tsv = tsv.TrimStart('\uFEFF');
         var builder = new Builder();
         var pendingVerbs = new List<(string Persian, string English, int Line)>();
         var lineNumber = 0;
@@ -110,6 +111,13 @@ public sealed class Glossary
         }
 
         return builder.Build(entries, ComputeVersion(tsv));
+    }
+
+    /// <summary>Reads and parses a glossary file (a deployment's own glossary instead of the embedded one).</summary>
+    public static Glossary LoadFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return Parse(File.ReadAllText(path, Encoding.UTF8));
     }
 
     /// <summary>Candidate phrases starting with <paramref name="firstToken"/>, longest first; null if none.</summary>

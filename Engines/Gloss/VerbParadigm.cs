@@ -27,6 +27,23 @@ internal static class VerbParadigm
         ("ن", "they"),
     ];
 
+    // Spoken present stems of common irregular verbs, with their colloquial 3rd-singular ending:
+    // میشه (شو), میره (رو), میاد (آی), میگه (گوی), میده (ده), میخواد (خواه), میتونه (توان), میاره (آور) ...
+    private static readonly Dictionary<string, (string Stem, string ThirdSingular)> SpokenStems = new(StringComparer.Ordinal)
+    {
+        ["شو"] = ("ش", "ه"),
+        ["رو"] = ("ر", "ه"),
+        ["ای"] = ("ا", "د"),
+        ["گوی"] = ("گ", "ه"),
+        ["ده"] = ("د", "ه"),
+        ["خواه"] = ("خوا", "د"),
+        ["توان"] = ("تون", "ه"),
+        ["اور"] = ("ار", "ه"),
+        ["گذار"] = ("ذار", "ه"),
+        ["مان"] = ("مون", "ه"),
+        ["نشین"] = ("شین", "ه"),
+    };
+
     public static void Expand(Glossary.Builder builder, string persian, string english, int line)
     {
         var en = english.Split('/');
@@ -115,6 +132,24 @@ internal static class VerbParadigm
             }
         }
 
+        // Spoken forms of irregular stems: میشه, نمیشه, بشه, میشن, میشم ...
+        if (SpokenStems.TryGetValue(present, out var spoken))
+        {
+            foreach (var (ending, subject) in new[] { ("م", "I"), ("ی", "you"), (spoken.ThirdSingular, ""), ("یم", "we"), ("ین", "you"), ("ن", "they") })
+            {
+                var s = subject.Length == 0 ? string.Empty : subject + " ";
+                var third = subject.Length == 0;
+                Add("می" + spoken.Stem + ending, third ? thirdSg : s + baseForm);
+                Add("نمی" + spoken.Stem + ending, third ? "does not " + baseForm : s + "do not " + baseForm);
+                Add(Subj(spoken.Stem) + ending, baseForm);
+                Add(Neg(spoken.Stem) + ending, "not " + baseForm);
+                if (preverb.Length > 0)
+                {
+                    Add(spoken.Stem + ending, baseForm);
+                }
+            }
+        }
+
         // Present perfect, written and colloquial: خورده / خورده است / خوردهاست; نخورده.
         Add(pastStem + "ه", "has " + participle);
         Add(pastStem + "ه است", "has " + participle);
@@ -122,6 +157,12 @@ internal static class VerbParadigm
         Add(pastStem + "ه بود", "had " + participle);
         Add(pastStem + "هام", "I have " + participle);
         Add(pastStem + "هاند", "they have " + participle);
+        Add(pastStem + "هایم", "we have " + participle);
+        Add(pastStem + "هاید", "you have " + participle);
+        Add(pastStem + "های", "you have " + participle);
+        Add(Neg(pastStem) + "هام", "I have not " + participle);
+        Add(Neg(pastStem) + "هایم", "we have not " + participle);
+        Add(Neg(pastStem) + "هاند", "they have not " + participle);
         Add(Neg(pastStem) + "ه", "has not " + participle);
         Add(Neg(pastStem) + "ه است", "has not " + participle);
         Add(Neg(pastStem) + "هاست", "has not " + participle);

@@ -197,7 +197,8 @@ internal static class ContextModifiers
             }
         }
 
-        // 3. Backward in the clause for hypothetical and historical cues.
+        // 3. Backward in the clause for hypothetical and historical cues. A conditional governs its consequent too
+        // ("اگه نفسش تنگ شد اکسیژن وصل کنیم؟"), a history cue only up to its verb ("سابقه دیابت دارد و الان تب دارد").
         var useHyp = (ignored & ModifierSet.Hypothetical) == 0;
         var useHist = (ignored & ModifierSet.Historical) == 0;
         if (useHyp || useHist)
@@ -224,6 +225,10 @@ internal static class ContextModifiers
                 {
                     break;
                 }
+                if ((m & Affirm) != 0)
+                {
+                    useHist = false;
+                }
             }
         }
 
@@ -234,7 +239,7 @@ internal static class ContextModifiers
             for (var j = start - 1; j >= 0 && words < SentenceWindow; j--)
             {
                 var t = tokens[j];
-                if (t.Kind == TokenKind.Hard)
+                if (t.Kind == TokenKind.Hard || t.Colon)
                 {
                     break;
                 }

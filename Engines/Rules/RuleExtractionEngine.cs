@@ -20,6 +20,8 @@ internal struct Token
     public TokenKind Kind;
     public bool Latin;
     public bool GapBlock;
+    /// <summary>A colon: "همسر بیمار: ..." introduces reported speech, like "میگه".</summary>
+    public bool Colon;
     public int TermStart;
     public int TermCount;
 }
@@ -123,15 +125,12 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             return new Analysis { Positive = positive, Hits = hits };
         }
 
-        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var norm = PersianNormalizer.Normalize(text);
-        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         var scratch = t_scratch ??= new Scratch();
         var terms = scratch.Terms;
         terms.Clear();
         Tokenize(norm.Text, terms, scratch.Tokens);
         var tokenSpan = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch.Tokens);
-        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
 
         // Find every entry occurrence.
         var matches = scratch.Matches;
@@ -175,8 +174,6 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             }
         }
 
-        var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
-        StageTicks[0] += t1 - t0; StageTicks[1] += t2 - t1; StageTicks[2] += t3 - t2;
         // Triggers: per feature, leftmost-longest without overlap (pseudo-triggers compete and block).
         matches.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start)
             : a.End != b.End ? b.End.CompareTo(a.End) : b.Weight.CompareTo(a.Weight));
@@ -208,6 +205,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
 
         // Modifiers: a cue inside a trigger phrase is part of the phrase ("خوابش نمیبره"), not a cue.
         var mask = scratch.Mask(tokenSpan.Length);
+        var lastSubjectEnd = 0;
         foreach (var m in matches)
         {
             var entry = entries[m.Entry];
@@ -236,6 +234,15 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                 }
                 continue;
             }
+            if (entry.Kind is EntryKind.OtherExperiencer or EntryKind.PatientExperiencer)
+            {
+                // Subjects compete: "همسر بیمار" (someone else) beats "بیمار"; "مریض ما" (the patient) beats "ما".
+                if (m.Start < lastSubjectEnd)
+                {
+                    continue;
+                }
+                lastSubjectEnd = m.End;
+            }
             var bit = ContextModifiers.BitOf(entry.Kind);
             for (var k = m.Start; k < m.End; k++)
             {
@@ -262,11 +269,9 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             }
         }
 
-        StageTicks[3] += System.Diagnostics.Stopwatch.GetTimestamp() - t3;
         return new Analysis { Positive = positive, Hits = hits };
     }
 
-    public static readonly long[] StageTicks = new long[4];
 
     /// <summary>The end (exclusive) of the longest match of segments[index..] starting at tokenIndex, or -1.</summary>
     private static int MatchFrom(PatternSegment[] segments, int index, int tokenIndex, ReadOnlySpan<Token> tokens, List<int> terms, int onlyPhrase = -1)
@@ -448,7 +453,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                 }
                 else
                 {
-                    tokens.Add(new Token { Start = i, End = i + 1, Kind = kind });
+                    tokens.Add(new Token { Start = i, End = i + 1, Kind = kind, Colon = c == ':' });
                 }
             }
             i++;

@@ -93,9 +93,13 @@ internal sealed class LexiconEntry
 /// pseudo_modifier.</item>
 /// <item><c>@ignore negation|resolved|historical|hypothetical|experiencer</c> inside a feature section: those
 /// modifiers do not apply to the feature.</item>
-/// <item>An entry is a phrase: tokens separated by spaces. A token is a word (<c>درد</c>), a prefix (<c>درد*</c>),
-/// alternatives (<c>تب|تبش|تبی</c>, each may end in *) or a gap <c>...</c> (0–3 tokens) / <c>...N</c> (0–N tokens).
+/// <item>An entry is a sequence of word groups separated by gaps: <c>...</c> (skip 0–3 words) or <c>...N</c>
+/// (skip 0–N words); a gap never crosses punctuation or a <c>[modifier:gap_blocker]</c> word ("مشکلی", "دارد").
+/// A word group lists alternative phrases separated by <c>|</c>; a phrase is words separated by spaces
+/// (<c>|</c> binds looser than the space: <c>تنگی نفس|نفس تنگی</c> is two phrases). A word ending in <c>*</c> is a
+/// prefix (<c>درد*</c> matches "دردش", "دردهای"). Example: <c>اشتها*|میل به غذا ...2 ندار*|کم شده</c>.
 /// A line starting with <c>-</c> in a feature section is a pseudo-trigger.</item>
+/// <item><c>[modifier:topic]</c> ("از نظر") and <c>[modifier:gap_blocker]</c> are also modifier sections.</item>
 /// <item>Words are normalised with <see cref="PersianNormalizer"/>, so spelling variants (ZWNJ, Arabic letters,
 /// detached می) need not be listed. Persian and English entries live side by side.</item>
 /// </list>
@@ -389,7 +393,7 @@ public sealed class RuleLexicon
                 }
                 // "a b|c d e|f" = alternatives "a b", "c d e", "f": '|' binds looser than the space.
                 var phrases = new List<int[]>();
-                foreach (var phraseText in string.Join(' ', pending).Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                foreach (var phraseText in string.Join(' ', pending).Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).SelectMany(SpellingVariants))
                 {
                     var ids = new List<int>();
                     foreach (var raw in phraseText.Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -463,6 +467,49 @@ public sealed class RuleLexicon
             blockers[t] = true;
         }
         return new RuleLexicon("rules-" + hash, [.. features], [.. ignored], exact, prefix, [.. entries], termCount) { GapBlockerTerms = blockers };
+    }
+
+    /// <summary>
+    /// Formal and colloquial spellings of the same verb stems, so an entry written once matches both
+    /// ("نمیتونه" / "نمی‌تواند", "میخواد" / "میخاد" / "می‌خواهد").
+    /// </summary>
+    private static readonly (string From, string To)[] StemVariants =
+    [
+        ("نمیتون", "نمیتوان"),
+        ("میتون", "میتوان"),
+        ("نتونست", "نتوانست"),
+        ("بتون", "بتوان"),
+        ("میخوا", "میخا"),
+        ("نمیخوا", "نمیخا"),
+        ("میخوا", "میخواه"),
+        ("نمیخوا", "نمیخواه"),
+    ];
+
+    private static IEnumerable<string> SpellingVariants(string phrase)
+    {
+        var results = new List<string> { phrase };
+        foreach (var (from, to) in StemVariants)
+        {
+            var count = results.Count;
+            for (var r = 0; r < count; r++)
+            {
+                var words = results[r].Split(' ');
+                var changed = false;
+                for (var w = 0; w < words.Length; w++)
+                {
+                    if (words[w].StartsWith(from, StringComparison.Ordinal) && !words[w].StartsWith(to, StringComparison.Ordinal))
+                    {
+                        words[w] = to + words[w][from.Length..];
+                        changed = true;
+                    }
+                }
+                if (changed)
+                {
+                    results.Add(string.Join(' ', words));
+                }
+            }
+        }
+        return results;
     }
 
     /// <summary>Characters a token of the normalised text is made of (see <see cref="RuleExtractionEngine"/>).</summary>

@@ -1,17 +1,141 @@
 using System.Diagnostics;
 using ClinicalAspire.Contracts.Common.V1;
 using ClinicalAspire.Contracts.Evaluator.V1;
+using ClinicalAspire.Domain.Text;
+using ClinicalAspire.Evaluator.Datasets;
+using ClinicalAspire.Evaluator.Runs;
+using ClinicalAspire.Evaluator.Storage;
 using Grpc.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using ExtractorClient = ClinicalAspire.Contracts.Extractor.V1.Extractor.ExtractorClient;
 using ExtractorInfoRequest = ClinicalAspire.Contracts.Extractor.V1.GetInfoRequest;
+using ExtractRequest = ClinicalAspire.Contracts.Extractor.V1.ExtractRequest;
+using ExtractResponse = ClinicalAspire.Contracts.Extractor.V1.ExtractResponse;
 
 namespace ClinicalAspire.Evaluator.Services;
 
-/// <summary>The Evaluator's gRPC surface. Datasets, runs and scoring land with the Evaluator issue;
-/// until then those calls answer UNIMPLEMENTED (the generated base class), never a fake result.</summary>
-public sealed class EvaluatorGrpcService(ExtractorClient extractor, HealthCheckService health) : Contracts.Evaluator.V1.Evaluator.EvaluatorBase
+/// <summary>The Evaluator's gRPC surface: datasets, runs, metrics, scoring, and the stack's status.</summary>
+public sealed class EvaluatorGrpcService(
+    EvaluatorStore store,
+    DatasetImporter importer,
+    RunCoordinator runs,
+    RunQueries queries,
+    RunBroadcaster broadcaster,
+    ExtractorClient extractor,
+    HealthCheckService health,
+    IOptions<EvaluatorOptions> options) : Contracts.Evaluator.V1.Evaluator.EvaluatorBase
 {
+    // ---------- datasets ----------
+
+    public override Task<ValidateDatasetResponse> ValidateDataset(ImportDatasetRequest request, ServerCallContext context) =>
+        Task.FromResult(importer.Validate(request));
+
+    public override Task<DatasetInfo> ImportDataset(ImportDatasetRequest request, ServerCallContext context) =>
+        importer.ImportAsync(request);
+
+    public override async Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)
+    {
+        var response = new ListDatasetsResponse();
+        response.Datasets.AddRange(await store.ListDatasetsAsync());
+        return response;
+    }
+
+    public override async Task<GetDatasetResponse> GetDataset(GetDatasetRequest request, ServerCallContext context)
+    {
+        var info = await RequireDatasetAsync(request.DatasetId);
+        var response = new GetDatasetResponse { Info = info };
+        if (request.Limit > 0)
+        {
+            response.Records.AddRange(await store.GetRecordsAsync(info, Math.Max(0, request.Offset), Math.Min(request.Limit, 1000)));
+        }
+        return response;
+    }
+
+    public override async Task<DeleteDatasetResponse> DeleteDataset(DeleteDatasetRequest request, ServerCallContext context)
+    {
+        if (runs.ActiveRuns.Any(r => r.Info.DatasetId == request.DatasetId))
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"dataset '{TextInput.Echo(request.DatasetId)}' has a run in progress; cancel it first"));
+        }
+        var deleted = await store.DeleteDatasetAsync(request.DatasetId);
+        return deleted
+            ? new DeleteDatasetResponse { Deleted = true }
+            : throw new RpcException(new Status(StatusCode.NotFound, $"dataset '{TextInput.Echo(request.DatasetId)}' does not exist"));
+    }
+
+    // ---------- runs ----------
+
+    public override Task<RunInfo> StartRun(StartRunRequest request, ServerCallContext context) => runs.StartAsync(request);
+
+    public override Task<RunInfo> GetRun(GetRunRequest request, ServerCallContext context) => queries.GetRunAsync(request.RunId);
+
+    public override async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
+    {
+        var response = new ListRunsResponse();
+        var all = await queries.ListRunsAsync(request.Limit <= 0 ? 100 : request.Limit);
+        response.Runs.AddRange(all.Where(r => string.IsNullOrEmpty(request.DatasetId) || r.DatasetId == request.DatasetId));
+        return response;
+    }
+
+    public override Task<RunInfo> CancelRun(CancelRunRequest request, ServerCallContext context) => runs.CancelAsync(request.RunId);
+
+    public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunUpdate> responseStream, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        using var subscription = broadcaster.Subscribe(request.RunId);
+        var run = await queries.GetRunAsync(request.RunId);
+        await responseStream.WriteAsync(new RunUpdate { Run = run }, cancellationToken);
+
+        while (!IsFinished(run.State))
+        {
+            // Wake on a change (or every few seconds, so a run resumed elsewhere is still followed).
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                await subscription.Signals.ReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+            var update = new RunUpdate();
+            if (runs.TryGetActive(request.RunId, out var live))
+            {
+                update.Run = runs.Snapshot(live, final: false);
+                update.NewRecordIds.AddRange(live.DrainNewIds());
+            }
+            else
+            {
+                update.Run = await queries.GetRunAsync(request.RunId);
+            }
+            run = update.Run;
+            await responseStream.WriteAsync(update, cancellationToken);
+            // Coalesce bursts of predictions into one update per interval.
+            await Task.Delay(options.Value.UpdateInterval, cancellationToken);
+        }
+    }
+
+    private static bool IsFinished(RunState state) => state is RunState.Completed or RunState.Cancelled or RunState.Failed;
+
+    public override Task<ListRunRecordsResponse> ListRunRecords(ListRunRecordsRequest request, ServerCallContext context) =>
+        queries.ListRecordsAsync(request);
+
+    public override Task<CompareRunsResponse> CompareRuns(CompareRunsRequest request, ServerCallContext context) =>
+        queries.CompareAsync(request);
+
+    public override Task<ExportRunResponse> ExportRun(ExportRunRequest request, ServerCallContext context) =>
+        queries.ExportAsync(request);
+
+    public override Task<ScorePredictionsResponse> ScorePredictions(ScorePredictionsRequest request, ServerCallContext context) =>
+        queries.ScoreAsync(request);
+
+    // ---------- one note, and the stack ----------
+
+    public override Task<ExtractResponse> Extract(ExtractRequest request, ServerCallContext context) =>
+        extractor.ExtractAsync(request, deadline: context.Deadline, cancellationToken: context.CancellationToken).ResponseAsync;
+
     /// <summary>Walks the whole chain (Evaluator -> Extractor -> Translator -> Redis) and reports each part.</summary>
     public override async Task<GetSystemStatusResponse> GetSystemStatus(GetSystemStatusRequest request, ServerCallContext context)
     {
@@ -33,8 +157,9 @@ public sealed class EvaluatorGrpcService(ExtractorClient extractor, HealthCheckS
                 LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             });
             response.Components.AddRange(info.Dependencies.Select(d => { var copy = d.Clone(); copy.Name = "extractor/" + d.Name; return copy; }));
-            var profile = new EngineProfile { Name = "default", ExtractorEngine = info.Engine, TranslatorEngine = info.TranslatorEngine };
+            var profile = new EngineProfile { Name = RunCoordinator.DefaultProfile, ExtractorEngine = info.Engine, TranslatorEngine = info.TranslatorEngine };
             profile.Strategies.AddRange(info.Strategies);
+            profile.Strategies.Add(RunCoordinator.BothStrategies);
             response.EngineProfiles.Add(profile);
         }
         catch (RpcException ex)
@@ -49,4 +174,8 @@ public sealed class EvaluatorGrpcService(ExtractorClient extractor, HealthCheckS
         }
         return response;
     }
+
+    private async Task<DatasetInfo> RequireDatasetAsync(string datasetId) =>
+        await store.GetDatasetAsync(datasetId)
+        ?? throw new RpcException(new Status(StatusCode.NotFound, $"dataset '{TextInput.Echo(datasetId)}' does not exist"));
 }

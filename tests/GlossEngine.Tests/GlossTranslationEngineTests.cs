@@ -29,8 +29,8 @@ public sealed class GlossTranslationEngineTests
         var d = Engine.Descriptor;
         Assert.Equal("gloss", d.Engine);
         Assert.Equal("clinical-gloss-fa-en", d.ModelId);
-        Assert.Equal(Engine.Glossary.Version, d.PromptVersion);
-        Assert.Matches("^fa-en-[0-9a-f]{10}$", d.PromptVersion);
+        Assert.Equal(Engine.Glossary.Version + "+" + GlossTranslationEngine.RulesVersion, d.PromptVersion);
+        Assert.Matches("^fa-en-[0-9a-f]{10}\\+rules\\.[0-9]+$", d.PromptVersion);
         Assert.Contains("lexical gloss, not a fluent translation", d.Description);
         Assert.Equal(string.Empty, d.ExecutionProvider);
     }
@@ -137,6 +137,9 @@ public sealed class GlossTranslationEngineTests
     [InlineData("تب ۳۸ و نیم", "Fever 38.5")]
     [InlineData("۶۵ ساله", "65 years old")]
     [InlineData("بیست و پنج میلی‌گرم مورفین", "25 mg morphine")]
+    [InlineData("۳-۴ بار", "3-4 times")]
+    [InlineData("۱٬۵۰۰ تومان", "1,500 tomans")]
+    [InlineData("اکسیژن ۹۰٪", "Oxygen 90%")]
     public void Digits_and_number_words_become_latin_digits(string persian, string expected) =>
         Assert.Equal(expected, Gloss(persian));
 
@@ -216,6 +219,35 @@ public sealed class GlossTranslationEngineTests
         Assert.DoesNotContain("تب", ex.Message);
         Assert.Throws<FormatException>(() => Glossary.Parse("v\tخور\teat/eats\n"));
         Assert.Throws<FormatException>(() => Glossary.Parse("w\tتب 39\tfever\n"));
+    }
+
+    [Fact]
+    public void Glossary_file_with_bom_parses_and_loads_from_disk()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"gloss-{Guid.NewGuid():N}.tsv");
+        File.WriteAllText(path, "\uFEFFw\tدرد\tpain\n", new System.Text.UTF8Encoding(true));
+        try
+        {
+            var engine = new GlossTranslationEngine(Glossary.LoadFile(path));
+            Assert.Equal("Pain", engine.Translate("درد").Text);
+            Assert.Equal(1, engine.Glossary.SourceEntries);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Gloss_reorders_only_what_it_documents()
+    {
+        Assert.Equal("Patient has lung cancer", Gloss("بیمار سرطان ریه داره"));
+        Assert.Equal("Has severe pain", Gloss("درد شدید دارد"));
+        Assert.Equal("Patient is lethargic", Gloss("بیمار بی‌حال است"));
+        Assert.Equal("Has become very lethargic", Gloss("خیلی بی‌حال شده"));
+        Assert.Equal("Has developed constipation", Gloss("دچار یبوست شده"));
+        Assert.Equal("The patient's urine", Gloss("ادرار بیمار"));
+        Assert.Equal("Has diarrhea also", Gloss("اسهال هم دارد"));
     }
 
     [Fact]

@@ -65,8 +65,7 @@ public sealed class DevSetTests(ITestOutputHelper output)
             Engine.Extract(notes[i % notes.Count], Keys);
         }
         Thread.Sleep(300); // let tiered compilation finish
-        var process = Process.GetCurrentProcess();
-        var cpuBefore = process.TotalProcessorTime;
+        var threadCpuBefore = ThreadCpuSeconds();
         var sw = Stopwatch.StartNew();
         var count = 0;
         while (sw.ElapsedMilliseconds < 3000)
@@ -75,13 +74,28 @@ public sealed class DevSetTests(ITestOutputHelper output)
             count++;
         }
         sw.Stop();
-        process.Refresh();
-        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var cpu = ThreadCpuSeconds() - threadCpuBefore;
         var perSecond = count / sw.Elapsed.TotalSeconds;
         var perCpuSecond = count / cpu;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"throughput: {perSecond:0} notes/s wall clock, {perCpuSecond:0} notes per CPU-second (process CPU time, one thread; {words:0} words per note on average, {count} notes; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})"));
-        Assert.True(perSecond > 1000);
+            $"throughput: {perSecond:0} notes/s wall clock, {perCpuSecond:0} notes per CPU-second (CPU time of the measuring thread; {words:0} words per note on average, {count} notes; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})"));
+        // The machine is shared: report, and only guard against a gross regression.
+        Assert.True(perCpuSecond > 2000, "throughput collapsed");
+    }
+
+    /// <summary>User + system CPU time of the calling thread (Linux /proc; wall clock elsewhere).</summary>
+    private static double ThreadCpuSeconds()
+    {
+        const string path = "/proc/thread-self/stat";
+        if (!File.Exists(path))
+        {
+            return Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+        }
+        var stat = File.ReadAllText(path);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After the command name: field 3 is index 0, so utime (14) and stime (15) are indices 11 and 12.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / 100.0;
     }
 
     private (double MedianF1, double MedianMcc) Evaluate(string file)

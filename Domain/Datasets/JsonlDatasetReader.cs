@@ -1,0 +1,211 @@
+using System.Text.Json;
+using ClinicalAspire.Domain.Features;
+
+namespace ClinicalAspire.Domain.Datasets;
+
+/// <summary>
+/// Reads labelled datasets. JSONL: one object per line,
+/// <c>{"id": "...", "text": "...", "language": "fa"|"en", "translation": "..." (optional), "labels": {"&lt;key&gt;": true|false|1|0|null}}</c>;
+/// blank lines skipped; a label key absent from "labels" is unknown (null). CSV: header <c>id,text,language[,translation]</c>
+/// then one column per feature key; values true/false/1/0/yes/no (any case) or empty (null).
+/// All or nothing: every error is collected (up to <see cref="DatasetLimits.MaxErrors"/>) and no record is returned
+/// when there is one.
+/// </summary>
+public static class DatasetReader
+{
+    /// <summary>Reads a dataset in <paramref name="format"/> from a UTF-8 stream (BOM tolerated). Does not close the stream.</summary>
+    public static DatasetParseResult Read(Stream stream, DatasetFormat format, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null)
+    {
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        return format switch
+        {
+            DatasetFormat.Jsonl => ReadJsonl(reader, catalogue, limits),
+            DatasetFormat.Csv => ReadCsv(reader, catalogue, limits),
+            _ => throw new ArgumentOutOfRangeException(nameof(format)),
+        };
+    }
+
+    /// <summary>Reads JSONL text.</summary>
+    public static DatasetParseResult ReadJsonl(string content, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null)
+    {
+        using var reader = new StringReader(content);
+        return ReadJsonl(reader, catalogue, limits);
+    }
+
+    /// <summary>Reads CSV text.</summary>
+    public static DatasetParseResult ReadCsv(string content, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null)
+    {
+        using var reader = new StringReader(content);
+        return ReadCsv(reader, catalogue, limits);
+    }
+
+    /// <summary>Reads CSV (CsvHelper) from <paramref name="reader"/>.</summary>
+    public static DatasetParseResult ReadCsv(TextReader reader, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null) =>
+        CsvDatasetReader.Read(reader, catalogue ?? FeatureCatalogue.Default, limits ?? DatasetLimits.Default);
+
+    /// <summary>Reads JSONL from <paramref name="reader"/>.</summary>
+    public static DatasetParseResult ReadJsonl(TextReader reader, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        catalogue ??= FeatureCatalogue.Default;
+        limits ??= DatasetLimits.Default;
+        var errors = new ErrorCollector(limits.MaxErrors);
+        var validator = new RecordValidator(catalogue, limits, errors);
+        var records = new List<DatasetRecord>();
+        int lineNumber = 0;
+        string? line;
+        while ((line = reader.ReadLine()) is not null && !errors.Full)
+        {
+            lineNumber++;
+            if (lineNumber == 1)
+            {
+                line = line.TrimStart('\uFEFF'); // a byte order mark left in text input
+            }
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+            var record = ParseLine(line, lineNumber, validator, errors);
+            if (record is not null)
+            {
+                records.Add(record);
+            }
+        }
+        if (errors.Full && line is not null)
+        {
+            errors.Add(lineNumber, null, "stopped reading: too many errors"); // marks truncation
+        }
+        return errors.Count == 0
+            ? new DatasetParseResult(records, [])
+            : new DatasetParseResult([], errors.Errors, errors.Truncated);
+    }
+
+    private static DatasetRecord? ParseLine(string line, int lineNumber, RecordValidator validator, ErrorCollector errors)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException ex)
+        {
+            // The exception text can quote the line's content: report the position only.
+            errors.Add(lineNumber, null, $"invalid JSON (at byte {ex.BytePositionInLine ?? 0} of the line)");
+            return null;
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(lineNumber, null, "invalid JSON: the line is not a JSON object");
+                return null;
+            }
+            int before = errors.Count;
+            string? id = ReadId(root, lineNumber, errors);
+            if (id is null || !validator.CheckId(lineNumber, id))
+            {
+                if (errors.Count == before)
+                {
+                    errors.Add(lineNumber, null, "missing id");
+                }
+                id = null;
+            }
+            string? text = ReadString(root, "text", lineNumber, id, errors);
+            validator.CheckText(lineNumber, id, text);
+            string? language = ReadString(root, "language", lineNumber, id, errors);
+            validator.CheckLanguage(lineNumber, id, language);
+            string? translation = ReadString(root, "translation", lineNumber, id, errors);
+            if (translation is not null)
+            {
+                validator.CheckSize(lineNumber, id, translation, "translation");
+            }
+            var labels = validator.EmptyLabels();
+            if (root.TryGetProperty("labels", out var labelsElement) && labelsElement.ValueKind != JsonValueKind.Null)
+            {
+                if (labelsElement.ValueKind != JsonValueKind.Object)
+                {
+                    errors.Add(lineNumber, id, "\"labels\" must be an object");
+                }
+                else
+                {
+                    foreach (var property in labelsElement.EnumerateObject())
+                    {
+                        if (!validator.Catalogue.Contains(property.Name))
+                        {
+                            validator.UnknownFeature(lineNumber, id, property.Name);
+                            continue;
+                        }
+                        if (!TryLabel(property.Value, out var value))
+                        {
+                            errors.Add(lineNumber, id, $"bad label value for '{property.Name}' (expected true, false, 1, 0 or null)");
+                            continue;
+                        }
+                        labels[property.Name] = value;
+                    }
+                }
+            }
+            if (errors.Count != before || id is null)
+            {
+                return null;
+            }
+            return new DatasetRecord(id, text!, language!, translation, labels);
+        }
+    }
+
+    /// <summary>The "id": a string, or an integer written as its digits.</summary>
+    internal static string? ReadId(JsonElement root, int lineNumber, ErrorCollector errors)
+    {
+        if (!root.TryGetProperty("id", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return element.GetString();
+            case JsonValueKind.Number when element.TryGetInt64(out var number):
+                return number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            default:
+                errors.Add(lineNumber, null, "\"id\" must be a string or an integer");
+                return null;
+        }
+    }
+
+    private static string? ReadString(JsonElement root, string name, int lineNumber, string? id, ErrorCollector errors)
+    {
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(lineNumber, id, $"\"{name}\" must be a string");
+            return null;
+        }
+        return element.GetString();
+    }
+
+    /// <summary>true/false/1/0/null.</summary>
+    internal static bool TryLabel(JsonElement element, out bool? value)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.True:
+                value = true;
+                return true;
+            case JsonValueKind.False:
+                value = false;
+                return true;
+            case JsonValueKind.Null:
+                value = null;
+                return true;
+            case JsonValueKind.Number when element.TryGetInt32(out var number) && number is 0 or 1:
+                value = number == 1;
+                return true;
+            default:
+                value = null;
+                return false;
+        }
+    }
+}

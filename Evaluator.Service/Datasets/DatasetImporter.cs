@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using ClinicalAspire.Contracts.Evaluator.V1;
+using ClinicalAspire.Domain.Datasets;
+using ClinicalAspire.Domain.Features;
+using ClinicalAspire.Domain.Text;
+using ClinicalAspire.Evaluator.Storage;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using DomainRecord = ClinicalAspire.Domain.Datasets.DatasetRecord;
+using DomainValue = ClinicalAspire.Domain.Extraction.FeatureValue;
+using ProtoRecord = ClinicalAspire.Contracts.Evaluator.V1.DatasetRecord;
+
+namespace ClinicalAspire.Evaluator.Datasets;
+
+/// <summary>Validates uploads with the shared dataset reader and stores them whole, or not at all.</summary>
+public sealed partial class DatasetImporter(EvaluatorStore store, FeatureCatalogue catalogue, IOptions<EvaluatorOptions> options)
+{
+    private const int PreviewRecords = 20;
+
+    public ValidateDatasetResponse Validate(ImportDatasetRequest request)
+    {
+        var (parsed, _) = Parse(request);
+        var response = new ValidateDatasetResponse { Valid = parsed.IsValid, RecordCount = parsed.Records.Count };
+        response.Errors.AddRange(parsed.Errors.Select(ToContract));
+        response.Preview.AddRange(parsed.Records.Take(PreviewRecords).Select(ToContract));
+        return response;
+    }
+
+    public async Task<DatasetInfo> ImportAsync(ImportDatasetRequest request)
+    {
+        var (parsed, datasetId) = Parse(request);
+        if (!parsed.IsValid)
+        {
+            var first = parsed.Errors.Take(5).Select(e => e.ToString());
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"the dataset has {parsed.Errors.Count}{(parsed.ErrorsTruncated ? "+" : "")} error(s); nothing was stored. {string.Join("; ", first)}"));
+        }
+        if (parsed.Records.Count == 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "the dataset has no records; nothing was stored"));
+        }
+
+        var records = parsed.Records.Select(ToContract).ToArray();
+        var info = new DatasetInfo
+        {
+            DatasetId = datasetId,
+            Name = string.IsNullOrWhiteSpace(request.Name) ? datasetId : request.Name.Trim(),
+            Description = request.Description,
+            RecordCount = records.Length,
+            CreatedAt = Timestamp.FromDateTime(DateTime.UtcNow),
+            TranslatedRecords = records.Count(r => !string.IsNullOrEmpty(r.Translation)),
+            ContentHash = Convert.ToHexStringLower(SHA256.HashData(request.Content.Span)),
+        };
+        info.LabelledFeatures.AddRange(catalogue.Features.Select(f => f.Key)
+            .Where(key => records.Any(r => r.Labels.TryGetValue(key, out var label) && label is Label.True or Label.False)));
+        foreach (var group in records.GroupBy(r => r.Language))
+        {
+            info.Languages[group.Key] = group.Count();
+        }
+        if (!await store.SaveDatasetAsync(info, records, request.Replace))
+        {
+            throw new RpcException(new Status(StatusCode.AlreadyExists,
+                $"dataset '{datasetId}' already exists; set replace to overwrite it"));
+        }
+        return info;
+    }
+
+    /// <summary>Predictions made elsewhere, JSONL: {"id", "predictions": {key: bool|null}} or {"id", "output": raw model text}.</summary>
+    public (IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Predictions, IReadOnlyList<ValidationError> Errors) ParsePredictions(ReadOnlyMemory<byte> content)
+    {
+        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        var parsed = PredictionsReader.ReadJsonl(stream, catalogue);
+        var predictions = parsed.Records.ToDictionary(
+            r => r.Id,
+            r => (IReadOnlyDictionary<string, string>)r.Predictions.ToDictionary(kv => kv.Key, kv => kv.Value switch
+            {
+                DomainValue.True => "true",
+                DomainValue.False => "false",
+                _ => "missing",
+            }),
+            StringComparer.Ordinal);
+        return (predictions, parsed.Errors.Select(ToContract).ToArray());
+    }
+
+    private (DatasetParseResult Parsed, string DatasetId) Parse(ImportDatasetRequest request)
+    {
+        var datasetId = string.IsNullOrWhiteSpace(request.DatasetId) ? Slug(request.Name) : request.DatasetId.Trim();
+        if (!DatasetIdPattern().IsMatch(datasetId))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"dataset id '{TextInput.Echo(datasetId)}' must be 1-64 characters of a-z, 0-9, '-', '_' (give a name or dataset_id)"));
+        }
+        if (request.Content.Length > options.Value.MaxUploadBytes)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"the upload is {request.Content.Length:N0} bytes; the limit is {options.Value.MaxUploadBytes:N0}"));
+        }
+        var format = (request.Format ?? "").Trim().ToLowerInvariant() switch
+        {
+            "jsonl" or "json" or "ndjson" => DatasetFormat.Jsonl,
+            "csv" => DatasetFormat.Csv,
+            var other => throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"format '{TextInput.Echo(other)}' is not supported; use 'jsonl' or 'csv'")),
+        };
+        using var stream = new MemoryStream(request.Content.ToByteArray(), writable: false);
+        return (DatasetReader.Read(stream, format, catalogue), datasetId);
+    }
+
+    private static string Slug(string name)
+    {
+        var slug = Regex.Replace((name ?? "").Trim().ToLowerInvariant(), "[^a-z0-9_-]+", "-").Trim('-');
+        return slug.Length > 64 ? slug[..64] : slug;
+    }
+
+    private static ValidationError ToContract(DatasetError error) =>
+        new() { Line = error.Line, RecordId = error.RecordId ?? "", Message = error.Message };
+
+    public static ProtoRecord ToContract(DomainRecord record)
+    {
+        var proto = new ProtoRecord { Id = record.Id, Text = record.Text, Language = record.Language, Translation = record.Translation ?? "" };
+        foreach (var (key, label) in record.Labels)
+        {
+            proto.Labels[key] = label switch { true => Label.True, false => Label.False, null => Label.Unknown };
+        }
+        return proto;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    private static partial Regex DatasetIdPattern();
+}

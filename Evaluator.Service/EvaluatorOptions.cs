@@ -1,0 +1,30 @@
+namespace ClinicalAspire.Evaluator;
+
+public sealed class EvaluatorOptions
+{
+    public const string SectionName = "Evaluator";
+
+    /// <summary>Records sent to the Extractor at once in a run (a run may ask for another value).</summary>
+    public int DefaultConcurrency { get; set; } = 8;
+
+    /// <summary>Upper bound on a run's requested concurrency.</summary>
+    public int MaxConcurrency { get; set; } = 64;
+
+    /// <summary>Runs executed at the same time; more wait in the queue.</summary>
+    public int MaxParallelRuns { get; set; } = 2;
+
+    /// <summary>Bootstrap resamples for confidence intervals when a request says 0.</summary>
+    public int DefaultBootstrapResamples { get; set; } = 1000;
+
+    /// <summary>Seed of every bootstrap: the same data gives the same intervals.</summary>
+    public ulong BootstrapSeed { get; set; } = 42;
+
+    /// <summary>How often a watched run pushes an update while records arrive.</summary>
+    public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>Import data/demo on first start, and run it once on an empty store.</summary>
+    public bool DemoAutorun { get; set; } = true;
+
+    /// <summary>Largest dataset upload, in bytes.</summary>
+    public int MaxUploadBytes { get; set; } = 48 * 1024 * 1024;
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ClinicalAspire.Contracts.Evaluator.V1;
+
+namespace ClinicalAspire.Evaluator.Runs;
+
+/// <summary>A run being executed in this process: its records, the predictions so far, its rate.</summary>
+public sealed class LiveRun(RunInfo info, IReadOnlyList<DatasetRecord> records, IDictionary<string, RecordPrediction> stored)
+{
+    private readonly ConcurrentDictionary<string, RecordPrediction> _predictions = new(stored);
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly int _resumedWith = stored.Count;
+    private readonly object _infoLock = new();
+    private readonly ConcurrentQueue<string> _newIds = new();
+
+    public CancellationTokenSource Cancellation { get; } = new();
+
+    public IReadOnlyList<DatasetRecord> Records => records;
+
+    public IReadOnlyDictionary<string, RecordPrediction> Predictions => _predictions;
+
+    public string RunId => info.RunId;
+
+    public RunInfo Info
+    {
+        get { lock (_infoLock) { return info.Clone(); } }
+    }
+
+    public void Update(Action<RunInfo> change)
+    {
+        lock (_infoLock)
+        {
+            change(info);
+        }
+    }
+
+    public void Add(RecordPrediction prediction)
+    {
+        if (_predictions.TryAdd(prediction.RecordId, prediction))
+        {
+            _newIds.Enqueue(prediction.RecordId);
+        }
+        else
+        {
+            _predictions[prediction.RecordId] = prediction;
+        }
+    }
+
+    /// <summary>Ids stored since the last call (for the watchers' "new records" list).</summary>
+    public IReadOnlyList<string> DrainNewIds()
+    {
+        var ids = new List<string>();
+        while (_newIds.TryDequeue(out var id))
+        {
+            ids.Add(id);
+        }
+        return ids;
+    }
+
+    /// <summary>Counts, rate and ETA as of now (metrics are filled by the caller).</summary>
+    public RunInfo Progress()
+    {
+        var snapshot = Info;
+        var completed = _predictions.Count;
+        snapshot.Total = records.Count;
+        snapshot.Completed = completed;
+        snapshot.Failed = _predictions.Values.Count(p => !string.IsNullOrEmpty(p.Error));
+        var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+        var doneHere = completed - _resumedWith;
+        snapshot.RecordsPerSecond = seconds > 0 && doneHere > 0 ? doneHere / seconds : 0;
+        snapshot.EtaSeconds = snapshot.RecordsPerSecond > 0 ? (records.Count - completed) / snapshot.RecordsPerSecond : 0;
+        return snapshot;
+    }
+}

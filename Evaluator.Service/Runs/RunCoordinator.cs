@@ -1,0 +1,344 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using ClinicalAspire.Contracts.Evaluator.V1;
+using ClinicalAspire.Contracts.Extractor.V1;
+using ClinicalAspire.Domain.Text;
+using ClinicalAspire.Evaluator.Storage;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using ExtractorClient = ClinicalAspire.Contracts.Extractor.V1.Extractor.ExtractorClient;
+
+namespace ClinicalAspire.Evaluator.Runs;
+
+/// <summary>
+/// Starts, executes, resumes and cancels runs. A run streams its dataset through the Extractor with
+/// bounded concurrency and stores every prediction the moment it arrives; after a restart of this
+/// service, runs that were pending or running resume with the records that have no prediction yet.
+/// Transient failures (Extractor or Redis restarting) are retried, so no record is lost; a record the
+/// Extractor rejects is stored with its error and scored as missing.
+/// </summary>
+public sealed partial class RunCoordinator(
+    EvaluatorStore store,
+    ExtractorClient extractor,
+    RunScoring scoring,
+    RunBroadcaster broadcaster,
+    IOptions<EvaluatorOptions> options,
+    ILogger<RunCoordinator> logger) : BackgroundService
+{
+    public const string DefaultProfile = "default";
+    public const string BothStrategies = "both";
+
+    private readonly ConcurrentDictionary<string, LiveRun> _active = new();
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
+
+    public IReadOnlyCollection<LiveRun> ActiveRuns => (IReadOnlyCollection<LiveRun>)_active.Values;
+
+    public bool TryGetActive(string runId, out LiveRun live) => _active.TryGetValue(runId, out live!);
+
+    public async Task<RunInfo> StartAsync(StartRunRequest request)
+    {
+        var strategy = string.IsNullOrEmpty(request.Strategy) ? Strategies.Direct : request.Strategy;
+        if (!Strategies.IsSupported(strategy) && strategy != BothStrategies)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"strategy '{TextInput.Echo(strategy)}' is unknown; use 'direct', 'translate-first' or 'both'"));
+        }
+        var profile = string.IsNullOrEmpty(request.EngineProfile) ? DefaultProfile : request.EngineProfile;
+        if (profile != DefaultProfile)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"engine profile '{TextInput.Echo(profile)}' is not configured; GetSystemStatus lists the profiles"));
+        }
+        if (request.Concurrency < 0 || request.Concurrency > options.Value.MaxConcurrency)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"concurrency must be between 1 and {options.Value.MaxConcurrency} (0 for the default)"));
+        }
+        if (request.BootstrapResamples < 0 || request.BootstrapResamples > 100_000)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "bootstrap_resamples must be between 0 and 100000"));
+        }
+        var dataset = await store.GetDatasetAsync(request.DatasetId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"dataset '{TextInput.Echo(request.DatasetId)}' does not exist"));
+
+        var strategies = strategy == BothStrategies ? [Strategies.Direct, Strategies.TranslateFirst] : new[] { strategy };
+        var runs = strategies.Select(s => NewRun(request, dataset, s, profile)).ToArray();
+        if (runs.Length == 2)
+        {
+            runs[0].PairedRunId = runs[1].RunId;
+            runs[1].PairedRunId = runs[0].RunId;
+        }
+        foreach (var run in runs)
+        {
+            await store.SaveRunAsync(run);
+            LogStarted(logger, run.RunId, run.DatasetId, run.Strategy, run.Total);
+            await _queue.Writer.WriteAsync(run.RunId);
+        }
+        return runs[0];
+    }
+
+    private RunInfo NewRun(StartRunRequest request, DatasetInfo dataset, string strategy, string profile) => new()
+    {
+        RunId = $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}",
+        DatasetId = dataset.DatasetId,
+        Strategy = strategy,
+        EngineProfile = profile,
+        State = RunState.Pending,
+        Total = dataset.RecordCount,
+        CreatedAt = Timestamp.FromDateTime(DateTime.UtcNow),
+        Label = request.Label,
+        Concurrency = request.Concurrency == 0 ? options.Value.DefaultConcurrency : request.Concurrency,
+        ExcludeMissing = request.ExcludeMissing,
+        BootstrapResamples = request.BootstrapResamples == 0 ? options.Value.DefaultBootstrapResamples : request.BootstrapResamples,
+    };
+
+    public async Task<RunInfo> CancelAsync(string runId)
+    {
+        var run = await store.GetRunAsync(runId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"run '{TextInput.Echo(runId)}' does not exist"));
+        if (run.State is RunState.Completed or RunState.Cancelled or RunState.Failed)
+        {
+            return run;
+        }
+        if (_active.TryGetValue(runId, out var live))
+        {
+            live.Update(info => info.State = RunState.Cancelled);
+            await live.Cancellation.CancelAsync();
+            return live.Info;
+        }
+        run.State = RunState.Cancelled;
+        run.FinishedAt = Timestamp.FromDateTime(DateTime.UtcNow);
+        await store.SaveRunAsync(run);
+        broadcaster.Notify(runId);
+        return run;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await ResumeUnfinishedRunsAsync(stoppingToken);
+        using var slots = new SemaphoreSlim(Math.Max(1, options.Value.MaxParallelRuns));
+        await foreach (var runId in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            await slots.WaitAsync(stoppingToken);
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await ExecuteRunAsync(runId, stoppingToken);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, stoppingToken);
+        }
+    }
+
+    private async Task ResumeUnfinishedRunsAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var run in (await store.ListRunsAsync(limit: 0)).Where(r => r.State is RunState.Pending or RunState.Running).Reverse())
+                {
+                    LogResuming(logger, run.RunId, run.State);
+                    await _queue.Writer.WriteAsync(run.RunId, cancellationToken);
+                }
+                return;
+            }
+            catch (RedisException)
+            {
+                // Redis is not up yet: try again shortly, runs wait in the store.
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+        }
+    }
+
+    private async Task ExecuteRunAsync(string runId, CancellationToken stoppingToken)
+    {
+        var run = await Retry(() => store.GetRunAsync(runId), stoppingToken);
+        if (run is null || run.State is RunState.Completed or RunState.Cancelled or RunState.Failed || _active.ContainsKey(runId))
+        {
+            return;
+        }
+        var dataset = await Retry(() => store.GetDatasetAsync(run.DatasetId), stoppingToken);
+        if (dataset is null)
+        {
+            run.State = RunState.Failed;
+            run.Error = "the dataset was deleted before the run finished";
+            run.FinishedAt = Timestamp.FromDateTime(DateTime.UtcNow);
+            await Retry(() => store.SaveRunAsync(run), stoppingToken);
+            broadcaster.Notify(runId);
+            return;
+        }
+
+        var records = await Retry(() => store.GetRecordsAsync(dataset), stoppingToken);
+        var stored = await Retry(() => store.GetPredictionsAsync(runId), stoppingToken);
+        run.State = RunState.Running;
+        run.Total = records.Count;
+        run.StartedAt ??= Timestamp.FromDateTime(DateTime.UtcNow);
+        var live = new LiveRun(run, records, stored);
+        _active[runId] = live;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, live.Cancellation.Token);
+        try
+        {
+            await Retry(() => store.SaveRunAsync(live.Info), stoppingToken);
+            broadcaster.Notify(runId);
+
+            var remaining = records.Where(r => !stored.ContainsKey(r.Id)).ToArray();
+            await Parallel.ForEachAsync(remaining, new ParallelOptions { MaxDegreeOfParallelism = run.Concurrency, CancellationToken = linked.Token },
+                async (record, ct) =>
+                {
+                    var prediction = await PredictAsync(live, record, run.Strategy, ct);
+                    await Retry(() => store.StorePredictionAsync(runId, prediction), ct);
+                    live.Add(prediction);
+                    broadcaster.Notify(runId);
+                });
+
+            var final = await FinishAsync(live, RunState.Completed);
+            LogFinished(logger, runId, final.State, final.Completed, final.Failed);
+        }
+        catch (OperationCanceledException) when (live.Cancellation.IsCancellationRequested)
+        {
+            await FinishAsync(live, RunState.Cancelled);
+            LogFinished(logger, runId, RunState.Cancelled, live.Predictions.Count, 0);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the run stays "running" in the store and resumes on the next start.
+        }
+        finally
+        {
+            _active.TryRemove(runId, out _);
+            broadcaster.Notify(runId);
+        }
+    }
+
+    private async Task<RunInfo> FinishAsync(LiveRun live, RunState state)
+    {
+        var final = Snapshot(live, final: true);
+        final.State = state;
+        final.FinishedAt = Timestamp.FromDateTime(DateTime.UtcNow);
+        final.EtaSeconds = 0;
+        await Retry(() => store.SaveRunAsync(final), CancellationToken.None);
+        return final;
+    }
+
+    /// <summary>The run as of now: counts, rate, ETA and metrics (with intervals only when final).</summary>
+    public RunInfo Snapshot(LiveRun live, bool final)
+    {
+        var progress = live.Progress();
+        progress.Metrics = scoring.Score(live.Records, live.Predictions, progress.ExcludeMissing,
+            final ? progress.BootstrapResamples : 0);
+        return progress;
+    }
+
+    private async Task<RecordPrediction> PredictAsync(LiveRun live, DatasetRecord record, string strategy, CancellationToken cancellationToken)
+    {
+        var prediction = new RecordPrediction
+        {
+            RecordId = record.Id,
+            Text = record.Text,
+            Language = record.Language,
+            ReferenceTranslation = record.Translation,
+        };
+        prediction.Labels.Add(record.Labels);
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                var response = await extractor.ExtractAsync(new ExtractRequest
+                {
+                    Id = record.Id,
+                    Text = record.Text,
+                    Language = record.Language,
+                    Strategy = strategy,
+                }, deadline: DateTime.UtcNow.AddMinutes(5), cancellationToken: cancellationToken);
+
+                prediction.CacheHit = response.CacheHit;
+                prediction.ElapsedMs = response.Timings?.TotalMs ?? 0;
+                prediction.Translation = response.Translation;
+                foreach (var feature in response.Features)
+                {
+                    var recorded = new RecordFeature { Key = feature.Key, Value = ValueName(feature.Value) };
+                    recorded.Evidence.Add(feature.Evidence.Select(e => new EvidenceSpan { Start = e.Start, End = e.End, Quote = e.Quote, Source = e.Source }));
+                    prediction.Features.Add(recorded);
+                }
+                if (live.Info.ExtractorEngine is null)
+                {
+                    live.Update(info =>
+                    {
+                        info.ExtractorEngine ??= response.Engine;
+                        info.TranslatorEngine ??= response.TranslatorEngine;
+                    });
+                }
+                if (!string.IsNullOrEmpty(record.Translation) && !string.IsNullOrEmpty(response.Translation))
+                {
+                    prediction.Chrf = Chrf.Sentence(response.Translation, record.Translation);
+                }
+                return prediction;
+            }
+            catch (RpcException ex) when (IsTransient(ex.StatusCode) && !cancellationToken.IsCancellationRequested)
+            {
+                LogRetrying(logger, live.RunId, record.Id, ex.StatusCode);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
+            catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled)
+            {
+                prediction.Error = $"{ex.StatusCode}: {ex.Status.Detail}";
+                return prediction;
+            }
+        }
+    }
+
+    private static bool IsTransient(StatusCode code) => code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
+
+    public static string ValueName(FeatureValue value) => value switch
+    {
+        FeatureValue.True => "true",
+        FeatureValue.False => "false",
+        _ => "missing",
+    };
+
+    /// <summary>Retries a store operation while Redis is unreachable (a restart), until cancelled.</summary>
+    private async Task<T> Retry<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                return await action();
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                LogStoreRetry(logger, ex.GetType().Name);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
+        }
+    }
+
+    private Task Retry(Func<Task> action, CancellationToken cancellationToken) =>
+        Retry(async () => { await action(); return true; }, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} queued: dataset {DatasetId}, strategy {Strategy}, {Total} records")]
+    private static partial void LogStarted(ILogger logger, string runId, string datasetId, string strategy, int total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} resumes from state {State}")]
+    private static partial void LogResuming(ILogger logger, string runId, RunState state);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} {State}: {Completed} records, {Failed} failed")]
+    private static partial void LogFinished(ILogger logger, string runId, RunState state, int completed, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} record {RecordId}: Extractor {Status}, retrying")]
+    private static partial void LogRetrying(ILogger logger, string runId, string recordId, StatusCode status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable ({ExceptionType}); retrying")]
+    private static partial void LogStoreRetry(ILogger logger, string exceptionType);
+}

@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Text;
+using ClinicalAspire.Contracts.Evaluator.V1;
+using ClinicalAspire.Domain.Text;
+using ClinicalAspire.Evaluator.Datasets;
+using ClinicalAspire.Evaluator.Storage;
+using CsvHelper;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace ClinicalAspire.Evaluator.Runs;
+
+/// <summary>Reads of runs: state, records, comparisons, exports and external scoring.</summary>
+public sealed class RunQueries(
+    EvaluatorStore store,
+    RunCoordinator coordinator,
+    RunScoring scoring,
+    DatasetImporter importer,
+    IOptions<EvaluatorOptions> options)
+{
+    public async Task<RunInfo> GetRunAsync(string runId)
+    {
+        if (coordinator.TryGetActive(runId, out var live))
+        {
+            return coordinator.Snapshot(live, final: false);
+        }
+        return await store.GetRunAsync(runId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"run '{TextInput.Echo(runId)}' does not exist"));
+    }
+
+    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(int limit)
+    {
+        var stored = await store.ListRunsAsync(limit);
+        return stored.Select(run => coordinator.TryGetActive(run.RunId, out var live) ? coordinator.Snapshot(live, final: false) : run).ToArray();
+    }
+
+    public async Task<ListRunRecordsResponse> ListRecordsAsync(ListRunRecordsRequest request)
+    {
+        var run = await GetRunAsync(request.RunId);
+        var records = await OrderedPredictionsAsync(run);
+        IEnumerable<RecordPrediction> selected = records;
+        if (request.OnlyErrors)
+        {
+            selected = selected.Where(p => IsError(p, request.FeatureKey, run.ExcludeMissing));
+        }
+        else if (!string.IsNullOrEmpty(request.FeatureKey))
+        {
+            selected = selected.Where(p => p.Features.Any(f => f.Key == request.FeatureKey && f.Value == "true")
+                || p.Labels.TryGetValue(request.FeatureKey, out var label) && label == Label.True);
+        }
+        var list = selected.ToList();
+        var response = new ListRunRecordsResponse { Total = list.Count };
+        var limit = request.Limit <= 0 ? 50 : Math.Min(request.Limit, 1000);
+        response.Records.AddRange(list.Skip(Math.Max(0, request.Offset)).Take(limit));
+        return response;
+    }
+
+    /// <summary>A record disagrees with its labels (for one feature, or any), or failed.</summary>
+    public static bool IsError(RecordPrediction prediction, string featureKey, bool excludeMissing)
+    {
+        if (!string.IsNullOrEmpty(prediction.Error))
+        {
+            return true;
+        }
+        foreach (var feature in prediction.Features)
+        {
+            if (!string.IsNullOrEmpty(featureKey) && feature.Key != featureKey)
+            {
+                continue;
+            }
+            if (!prediction.Labels.TryGetValue(feature.Key, out var label) || label is Label.Unknown or Label.Unspecified)
+            {
+                continue;
+            }
+            if (feature.Value == "missing" && excludeMissing)
+            {
+                continue;
+            }
+            var predicted = feature.Value == "true";
+            if (predicted != (label == Label.True))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private async Task<List<RecordPrediction>> OrderedPredictionsAsync(RunInfo run)
+    {
+        var predictions = coordinator.TryGetActive(run.RunId, out var live)
+            ? new Dictionary<string, RecordPrediction>(live.Predictions)
+            : await store.GetPredictionsAsync(run.RunId);
+        var dataset = await store.GetDatasetAsync(run.DatasetId);
+        if (dataset is null)
+        {
+            return predictions.Values.OrderBy(p => p.RecordId, StringComparer.Ordinal).ToList();
+        }
+        var order = (await store.GetRecordsAsync(dataset)).Select((r, i) => (r.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        return predictions.Values.OrderBy(p => order.GetValueOrDefault(p.RecordId, int.MaxValue)).ThenBy(p => p.RecordId, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<CompareRunsResponse> CompareAsync(CompareRunsRequest request)
+    {
+        if (request.RunIds.Count < 2)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "CompareRuns needs at least two run ids"));
+        }
+        var resamples = request.BootstrapResamples <= 0 ? options.Value.DefaultBootstrapResamples : request.BootstrapResamples;
+        var response = new CompareRunsResponse();
+        var loaded = new List<(RunInfo Run, Dictionary<string, RecordPrediction> Predictions)>();
+        foreach (var runId in request.RunIds)
+        {
+            var run = await GetRunAsync(runId);
+            var predictions = (await OrderedPredictionsAsync(run)).ToDictionary(p => p.RecordId);
+            loaded.Add((run, predictions));
+            response.Runs.Add(run);
+        }
+        var baseline = loaded[0];
+        foreach (var other in loaded.Skip(1))
+        {
+            if (other.Run.DatasetId != baseline.Run.DatasetId)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument,
+                    $"runs '{baseline.Run.RunId}' and '{other.Run.RunId}' are on different datasets; comparisons pair records of one dataset"));
+            }
+            var comparison = scoring.Compare(baseline.Predictions, other.Predictions, baseline.Run.ExcludeMissing, resamples);
+            comparison.BaselineRunId = baseline.Run.RunId;
+            comparison.RunId = other.Run.RunId;
+            response.Comparisons.Add(comparison);
+        }
+        return response;
+    }
+
+    public async Task<ExportRunResponse> ExportAsync(ExportRunRequest request)
+    {
+        var run = await GetRunAsync(request.RunId);
+        var format = string.IsNullOrEmpty(request.Format) ? "json" : request.Format.ToLowerInvariant();
+        var content = string.IsNullOrEmpty(request.Content) ? "records" : request.Content.ToLowerInvariant();
+        if (format is not ("csv" or "json") || content is not ("records" or "metrics"))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                "export format must be 'csv' or 'json' and content 'records' or 'metrics'"));
+        }
+        var fileName = $"{run.RunId}-{content}.{format}";
+        var contentType = format == "csv" ? "text/csv" : "application/json";
+        var data = content == "metrics"
+            ? RunExport.Metrics(run, format)
+            : RunExport.Records(run, await OrderedPredictionsAsync(run), format);
+        return new ExportRunResponse { FileName = fileName, ContentType = contentType, Data = ByteString.CopyFrom(data) };
+    }
+
+    public async Task<ScorePredictionsResponse> ScoreAsync(ScorePredictionsRequest request)
+    {
+        var dataset = await store.GetDatasetAsync(request.DatasetId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"dataset '{TextInput.Echo(request.DatasetId)}' does not exist"));
+        var records = await store.GetRecordsAsync(dataset);
+        var parsed = importer.ParsePredictions(request.Predictions.Memory);
+        var response = new ScorePredictionsResponse();
+        response.Errors.AddRange(parsed.Errors);
+        if (parsed.Errors.Count > 0)
+        {
+            return response;
+        }
+        var known = records.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var unknown = parsed.Predictions.Keys.Where(id => !known.Contains(id)).Take(20).ToArray();
+        if (unknown.Length > 0)
+        {
+            response.Errors.Add(new ValidationError { Message = $"predictions for ids not in dataset '{dataset.DatasetId}': {string.Join(", ", unknown.Select(TextInput.Echo))}" });
+            return response;
+        }
+        var resamples = request.BootstrapResamples <= 0 ? options.Value.DefaultBootstrapResamples : request.BootstrapResamples;
+        var predictions = new Dictionary<string, RecordPrediction>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            var prediction = new RecordPrediction { RecordId = record.Id };
+            prediction.Labels.Add(record.Labels);
+            if (parsed.Predictions.TryGetValue(record.Id, out var values))
+            {
+                prediction.Features.Add(values.Select(kv => new RecordFeature { Key = kv.Key, Value = kv.Value }));
+            }
+            else
+            {
+                prediction.Error = "no prediction for this record";
+            }
+            predictions[record.Id] = prediction;
+        }
+        response.MatchedRecords = parsed.Predictions.Count;
+        response.Metrics = scoring.Score(records, predictions, request.ExcludeMissing, resamples);
+        return response;
+    }
+}
+
+/// <summary>CSV and JSON exports of a run's records and metrics.</summary>
+public static class RunExport
+{
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithIndentation().WithFormatDefaultValues(true));
+
+    public static byte[] Metrics(RunInfo run, string format)
+    {
+        var metrics = run.Metrics ?? new Metrics();
+        if (format == "json")
+        {
+            return Encoding.UTF8.GetBytes(Json.Format(metrics));
+        }
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        using var csv = CsvWriter.Create(writer, null, leaveOpen: true);
+        foreach (var header in new[] { "feature", "tp", "fp", "tn", "fn", "precision", "sensitivity", "specificity", "accuracy", "macro_f1", "mcc", "missing", "missing_rate", "support" })
+        {
+            csv.WriteField(header);
+        }
+        csv.EndRecord();
+        foreach (var f in metrics.Features)
+        {
+            csv.WriteField(f.Key);
+            foreach (var value in new object[] { f.Tp, f.Fp, f.Tn, f.Fn, f.Precision, f.Sensitivity, f.Specificity, f.Accuracy, f.MacroF1, f.Mcc, f.Missing, f.MissingRate, f.Support })
+            {
+                csv.WriteField(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+            }
+            csv.EndRecord();
+        }
+        csv.Flush();
+        return Encoding.UTF8.GetBytes(writer.ToString());
+    }
+
+    public static byte[] Records(RunInfo run, IReadOnlyList<RecordPrediction> predictions, string format)
+    {
+        if (format == "json")
+        {
+            var builder = new StringBuilder("[\n");
+            for (var i = 0; i < predictions.Count; i++)
+            {
+                builder.Append(Json.Format(predictions[i])).Append(i + 1 < predictions.Count ? ",\n" : "\n");
+            }
+            return Encoding.UTF8.GetBytes(builder.Append(']').ToString());
+        }
+        var keys = predictions.SelectMany(p => p.Features.Select(f => f.Key)).Distinct().ToArray();
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        using var csv = CsvWriter.Create(writer, null, leaveOpen: true);
+        foreach (var header in new[] { "run_id", "record_id", "language", "strategy", "error", "translation" }
+                     .Concat(keys.SelectMany(k => new[] { $"label_{k}", $"pred_{k}", $"evidence_{k}" })))
+        {
+            csv.WriteField(header);
+        }
+        csv.EndRecord();
+        foreach (var p in predictions)
+        {
+            csv.WriteField(run.RunId);
+            csv.WriteField(p.RecordId);
+            csv.WriteField(p.Language);
+            csv.WriteField(run.Strategy);
+            csv.WriteField(p.Error);
+            csv.WriteField(p.Translation);
+            var byKey = p.Features.ToDictionary(f => f.Key);
+            foreach (var key in keys)
+            {
+                csv.WriteField(p.Labels.TryGetValue(key, out var label) ? LabelName(label) : "");
+                var feature = byKey.GetValueOrDefault(key);
+                csv.WriteField(feature?.Value ?? "missing");
+                csv.WriteField(feature is null ? "" : string.Join(" | ", feature.Evidence.Select(e => e.Quote)));
+            }
+            csv.EndRecord();
+        }
+        csv.Flush();
+        return Encoding.UTF8.GetBytes(writer.ToString());
+    }
+
+    private static string LabelName(Label label) => label switch
+    {
+        Label.True => "true",
+        Label.False => "false",
+        _ => "",
+    };
+}

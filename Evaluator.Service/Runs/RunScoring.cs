@@ -1,0 +1,146 @@
+using ClinicalAspire.Contracts.Evaluator.V1;
+using ClinicalAspire.Domain.Features;
+using ClinicalAspire.Domain.Metrics;
+using ClinicalAspire.Domain.Text;
+using Microsoft.Extensions.Options;
+using DomainComparison = ClinicalAspire.Domain.Metrics.RunComparison;
+using DomainValue = ClinicalAspire.Domain.Extraction.FeatureValue;
+using RunComparison = ClinicalAspire.Contracts.Evaluator.V1.RunComparison;
+
+namespace ClinicalAspire.Evaluator.Runs;
+
+/// <summary>Turns stored predictions into the study's metrics (Domain.Metrics) in the contract's shape.</summary>
+public sealed class RunScoring(FeatureCatalogue catalogue, IOptions<EvaluatorOptions> options)
+{
+    /// <param name="resamples">0: point estimates only (live updates); otherwise bootstrap intervals too.</param>
+    public Metrics Score(IReadOnlyList<DatasetRecord> records, IReadOnlyDictionary<string, RecordPrediction> predictions, bool excludeMissing, int resamples)
+    {
+        var keys = LabelledKeys(records);
+        var scored = records.Where(r => predictions.ContainsKey(r.Id)).ToArray();
+        var metrics = new Metrics { Records = scored.Length, ExcludeMissing = excludeMissing };
+        if (scored.Length == 0 || keys.Count == 0)
+        {
+            return metrics;
+        }
+        var table = EvaluationTable.Build(keys, scored.Select(r => ToEvaluationRecord(r.Id, r.Labels, predictions[r.Id])), Policy(excludeMissing));
+        var evaluation = RunEvaluator.Evaluate(table, Bootstrap(resamples));
+        Fill(metrics, evaluation);
+
+        var translated = scored.Select(r => predictions[r.Id])
+            .Where(p => !string.IsNullOrEmpty(p.Translation) && !string.IsNullOrEmpty(p.ReferenceTranslation))
+            .Select(p => (p.Translation, p.ReferenceTranslation))
+            .ToArray();
+        if (translated.Length > 0)
+        {
+            metrics.Chrf = Chrf.Corpus(translated);
+            metrics.ChrfRecords = translated.Length;
+        }
+        return metrics;
+    }
+
+    /// <summary>Per-feature deltas and the paired bootstrap CI of the difference in median macro-F1 (second minus first).</summary>
+    public RunComparison Compare(
+        IReadOnlyDictionary<string, RecordPrediction> first, IReadOnlyDictionary<string, RecordPrediction> second, bool excludeMissing, int resamples)
+    {
+        var keys = catalogue.Features.Select(f => f.Key).ToArray();
+        var policy = Policy(excludeMissing);
+        var a = EvaluationTable.Build(keys, first.Values.Select(p => ToEvaluationRecord(p.RecordId, p.Labels, p)), policy);
+        var b = EvaluationTable.Build(keys, second.Values.Select(p => ToEvaluationRecord(p.RecordId, p.Labels, p)), policy);
+        DomainComparison comparison;
+        try
+        {
+            comparison = RunEvaluator.Compare(a, b, Bootstrap(resamples));
+        }
+        catch (ArgumentException)
+        {
+            throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.FailedPrecondition,
+                "the runs share no scored record yet; compare them when both have predictions"));
+        }
+        var result = new RunComparison
+        {
+            MedianMacroF1Delta = comparison.MacroF1.Difference,
+            CiLow = comparison.MacroF1.CiLower,
+            CiHigh = comparison.MacroF1.CiUpper,
+            PairedRecords = comparison.CommonRecords,
+        };
+        result.Deltas.AddRange(comparison.Deltas.Select(d => new Contracts.Evaluator.V1.FeatureDelta
+        {
+            Key = d.Key,
+            MacroF1 = d.MacroF1,
+            Mcc = d.Mcc,
+            Sensitivity = d.Sensitivity,
+            Specificity = d.Specificity,
+        }));
+        return result;
+    }
+
+    /// <summary>Features with at least one known label: a feature nobody annotated has no metrics.</summary>
+    private IReadOnlyList<string> LabelledKeys(IReadOnlyList<DatasetRecord> records) =>
+        catalogue.Features.Select(f => f.Key)
+            .Where(key => records.Any(r => r.Labels.TryGetValue(key, out var label) && label is Label.True or Label.False))
+            .ToArray();
+
+    private static MissingPolicy Policy(bool excludeMissing) => excludeMissing ? MissingPolicy.Exclude : MissingPolicy.ScoreAsNegative;
+
+    private BootstrapOptions Bootstrap(int resamples) => new() { Resamples = resamples, Seed = options.Value.BootstrapSeed };
+
+    private static EvaluationRecord ToEvaluationRecord(string id, IDictionary<string, Label> labels, RecordPrediction prediction)
+    {
+        var known = labels.Where(kv => kv.Value is Label.True or Label.False)
+            .ToDictionary(kv => kv.Key, kv => (bool?)(kv.Value == Label.True));
+        IReadOnlyDictionary<string, DomainValue>? predicted = string.IsNullOrEmpty(prediction.Error)
+            ? prediction.Features.ToDictionary(f => f.Key, f => f.Value switch
+            {
+                "true" => DomainValue.True,
+                "false" => DomainValue.False,
+                _ => DomainValue.Missing,
+            })
+            : null;
+        return new EvaluationRecord(id, known, predicted);
+    }
+
+    private static void Fill(Metrics metrics, RunEvaluation evaluation)
+    {
+        foreach (var f in evaluation.Features)
+        {
+            metrics.Features.Add(new Contracts.Evaluator.V1.FeatureMetrics
+            {
+                Key = f.Key,
+                Tp = f.Counts.TruePositives,
+                Fp = f.Counts.FalsePositives,
+                Tn = f.Counts.TrueNegatives,
+                Fn = f.Counts.FalseNegatives,
+                Precision = f.Precision,
+                Sensitivity = f.Sensitivity,
+                Specificity = f.Specificity,
+                Accuracy = f.Accuracy,
+                MacroF1 = f.MacroF1,
+                Mcc = f.Mcc,
+                Missing = f.Missing,
+                MissingRate = f.MissingRate,
+                Support = f.Scored,
+            });
+        }
+        var summary = evaluation.Summary;
+        metrics.Summary = new MetricsSummary
+        {
+            MacroF1 = Quartiles(summary[Metric.MacroF1]),
+            Mcc = Quartiles(summary[Metric.Mcc]),
+            Sensitivity = Quartiles(summary[Metric.Sensitivity]),
+            Specificity = Quartiles(summary[Metric.Specificity]),
+            Precision = Quartiles(summary[Metric.Precision]),
+            Accuracy = Quartiles(summary[Metric.Accuracy]),
+            BootstrapResamples = evaluation.Bootstrap.Resamples,
+            BootstrapSeed = evaluation.Bootstrap.Seed,
+        };
+    }
+
+    private static Contracts.Evaluator.V1.Quartiles Quartiles(MetricSummary summary) => new()
+    {
+        Median = summary.Median,
+        Q1 = summary.Q1,
+        Q3 = summary.Q3,
+        CiLow = summary.CiLower,
+        CiHigh = summary.CiUpper,
+    };
+}

@@ -1,0 +1,1 @@
+namespace ClinicalAspire.Dashboard.Tests;

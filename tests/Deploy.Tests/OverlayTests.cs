@@ -1,0 +1,178 @@
+using k8s.Models;
+using Xunit;
+
+namespace ClinicalAspire.Deploy.Tests;
+
+/// <summary>What each overlay is for: GPUs, the model server, the Redis choice, the service wiring.</summary>
+public class OverlayTests
+{
+    private const string Gpu = "nvidia.com/gpu";
+
+    public static TheoryData<string> Overlays => Kustomize.OverlayData();
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Services_find_each_other_through_service_discovery_keys(string overlay)
+    {
+        var rendered = Kustomize.Render(overlay);
+        foreach (var (client, server) in new[] { ("dashboard", "evaluator"), ("evaluator", "extractor"), ("extractor", "translator") })
+        {
+            Assert.Equal($"http://{server}:8081", rendered.Environment(client)[$"services__{server}__grpc__0"]);
+            Assert.Contains(rendered.Single<V1Service>(server).Spec.Ports, p => p.Name == "grpc" && p.Port == 8081);
+        }
+    }
+
+    [Theory]
+    [InlineData("base")]
+    [InlineData("external-redis")]
+    public void The_cpu_stacks_use_the_embedded_engines_and_no_gpu(string overlay)
+    {
+        var rendered = Kustomize.Render(overlay);
+        Assert.Equal("rules", rendered.Environment("extractor")["Engine__Kind"]);
+        Assert.Equal("gloss", rendered.Environment("translator")["Engine__Kind"]);
+        AssertNoGpu(rendered, rendered.Workloads.Select(w => w.Name));
+    }
+
+    [Theory]
+    [InlineData("extractor")]
+    [InlineData("translator")]
+    public void The_gpu_overlay_runs_onnx_on_cuda_with_one_gpu_and_a_read_only_model_folder(string service)
+    {
+        var rendered = Kustomize.Render("gpu");
+        var workload = rendered.Workload(service);
+        var container = workload.Pod.Containers[0];
+
+        Assert.Equal(1m, container.Resources.Limits[Gpu].ToDecimal());
+        Assert.Equal(1m, container.Resources.Requests[Gpu].ToDecimal());
+        Assert.Equal("true", workload.Pod.NodeSelector["nvidia.com/gpu.present"]);
+        Assert.Contains(workload.Pod.Tolerations, t => t.Key == Gpu && t.Effect == "NoSchedule");
+        Assert.EndsWith("-cuda", container.Image, StringComparison.Ordinal);
+
+        var environment = rendered.Environment(service);
+        Assert.Equal("onnx", environment["Engine__Kind"]);
+        Assert.Equal("cuda", environment["Engine__ExecutionProvider"]);
+        var modelPath = environment["Engine__ModelPath"];
+        Assert.Matches("^/models/[a-z0-9][a-z0-9._-]+$", modelPath);
+
+        var mount = Assert.Single(container.VolumeMounts, m => m.MountPath == "/models");
+        Assert.True(mount.ReadOnlyProperty);
+        var claim = workload.Pod.Volumes.Single(v => v.Name == mount.Name).PersistentVolumeClaim;
+        Assert.Equal("clinicalaspire-models", claim.ClaimName);
+        rendered.Single<V1PersistentVolumeClaim>("clinicalaspire-models");
+
+        // The optional model-fetch init container fills exactly that folder from the ConfigMap's model store.
+        var fetch = Assert.Single(workload.InitContainers);
+        Assert.Equal(
+            container.EnvFrom.Select(e => e.ConfigMapRef.Name).Single(n => n.StartsWith($"{service}-config", StringComparison.Ordinal)),
+            fetch.Env.Single(e => e.Name == "Engine__ModelPath").ValueFrom.ConfigMapKeyRef.Name);
+        Assert.StartsWith("http", environment["MODEL_STORE_URL"], StringComparison.Ordinal);
+        Assert.Null(workload.Pod.Containers.SelectMany(c => c.VolumeMounts).SingleOrDefault(m => m.MountPath == "/models" && m.ReadOnlyProperty != true));
+
+        var autoscaler = rendered.Single<V2HorizontalPodAutoscaler>(service);
+        Assert.True(autoscaler.Spec.MaxReplicas <= 4, "one GPU per pod: cap the autoscaler at the GPUs the service may take");
+    }
+
+    [Fact]
+    public void The_gpu_overlay_leaves_the_other_workloads_on_cpu()
+    {
+        AssertNoGpu(Kustomize.Render("gpu"), ["dashboard", "evaluator", "redis"]);
+    }
+
+    [Fact]
+    public void The_vllm_overlay_serves_a_pinned_openai_compatible_server_on_a_gpu()
+    {
+        var rendered = Kustomize.Render("vllm");
+        var workload = rendered.Workload("vllm");
+        var container = Assert.Single(workload.Pod.Containers);
+
+        Assert.Matches(@"^vllm/vllm-openai:v\d+\.\d+\.\d+(\.\d+)?$", container.Image);
+        Assert.Equal(1m, container.Resources.Limits[Gpu].ToDecimal());
+        Assert.Equal("true", workload.Pod.NodeSelector["nvidia.com/gpu.present"]);
+        Assert.Contains(workload.Pod.Tolerations, t => t.Key == Gpu && t.Effect == "NoSchedule");
+        foreach (var probe in new[] { container.StartupProbe, container.ReadinessProbe, container.LivenessProbe })
+        {
+            Assert.Equal("/health", probe.HttpGet.Path);
+        }
+
+        var args = container.Args.Select(a => a.Split('=', 2)).Where(a => a.Length == 2).ToDictionary(a => a[0], a => a[1]);
+        Assert.StartsWith("/models/", args["--model"], StringComparison.Ordinal);
+        Assert.Equal("8000", args["--port"]);
+        var servedModel = args["--served-model-name"];
+        Assert.True(container.VolumeMounts.Single(m => m.MountPath == "/models").ReadOnlyProperty);
+        Assert.Contains(container.Env, e => e.Name == "HF_HUB_OFFLINE" && e.Value == "1");
+        Assert.Equal(8000, rendered.Single<V1Service>("vllm").Spec.Ports.Single().Port);
+
+        foreach (var service in new[] { "extractor", "translator" })
+        {
+            var environment = rendered.Environment(service);
+            Assert.Equal("openai", environment["Engine__Kind"]);
+            Assert.Equal("http://vllm:8000/v1", environment["Engine__Endpoint"]);
+            Assert.Equal(servedModel, environment["Engine__Model"]);
+        }
+        AssertNoGpu(rendered, ["dashboard", "evaluator", "extractor", "translator", "redis"]);
+    }
+
+    [Theory]
+    [InlineData("base")]
+    [InlineData("gpu")]
+    [InlineData("vllm")]
+    public void Redis_is_a_password_protected_append_only_statefulset_on_a_volume_claim(string overlay)
+    {
+        var rendered = Kustomize.Render(overlay);
+        var redis = rendered.Single<V1StatefulSet>("redis");
+        var container = Assert.Single(redis.Spec.Template.Spec.Containers);
+        var commandLine = string.Join(' ', container.Command.Concat(container.Args ?? []));
+
+        Assert.Contains("--appendonly yes", commandLine, StringComparison.Ordinal);
+        Assert.Contains("requirepass", commandLine, StringComparison.Ordinal);
+        Assert.Equal("clinicalaspire-redis", container.Env.Single(e => e.Name == "REDIS_PASSWORD").ValueFrom.SecretKeyRef.Name);
+        var claim = Assert.Single(redis.Spec.VolumeClaimTemplates);
+        Assert.Contains("ReadWriteOnce", claim.Spec.AccessModes);
+        Assert.Contains(container.VolumeMounts, m => m.Name == claim.Metadata.Name && m.MountPath == "/data");
+        Assert.Equal("redis-headless", redis.Spec.ServiceName);
+        Assert.Equal("None", rendered.Single<V1Service>("redis-headless").Spec.ClusterIP);
+
+        foreach (var client in new[] { "evaluator", "extractor", "translator" })
+        {
+            // $(REDIS_PASSWORD) expands only when the variable is defined earlier in the list.
+            var env = rendered.Workload(client).Pod.Containers[0].Env.Select(e => e.Name).ToList();
+            Assert.True(env.IndexOf("REDIS_PASSWORD") >= 0 && env.IndexOf("REDIS_PASSWORD") < env.IndexOf("ConnectionStrings__cache"));
+            Assert.StartsWith("redis:6379,password=$(REDIS_PASSWORD)", rendered.Environment(client)["ConnectionStrings__cache"], StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("ConnectionStrings__cache", rendered.Environment("dashboard").Keys);
+    }
+
+    [Fact]
+    public void The_external_redis_overlay_drops_the_statefulset_and_reads_the_connection_string_from_a_secret()
+    {
+        var rendered = Kustomize.Render("external-redis");
+
+        Assert.Empty(rendered.OfKind<V1StatefulSet>());
+        Assert.Empty(rendered.OfKind<V1PersistentVolumeClaim>());
+        Assert.DoesNotContain(rendered.OfKind<V1Service>(), s => s.Metadata.Name.StartsWith("redis", StringComparison.Ordinal));
+        Assert.DoesNotContain(rendered.OfKind<V1PodDisruptionBudget>(), b => b.Metadata.Name == "redis");
+        Assert.DoesNotContain(rendered.OfKind<V1NetworkPolicy>(), p => p.Metadata.Name is "redis" or "allow-redis-egress");
+
+        foreach (var client in new[] { "evaluator", "extractor", "translator" })
+        {
+            var env = rendered.Workload(client).Pod.Containers[0].Env;
+            var cache = env.Single(e => e.Name == "ConnectionStrings__cache");
+            Assert.Null(cache.Value);
+            Assert.Equal("clinicalaspire-redis-external", cache.ValueFrom.SecretKeyRef.Name);
+            Assert.Equal("connection-string", cache.ValueFrom.SecretKeyRef.Key);
+            Assert.DoesNotContain(env, e => e.Name == "REDIS_PASSWORD");
+        }
+    }
+
+    private static void AssertNoGpu(Rendered rendered, IEnumerable<string> workloads)
+    {
+        foreach (var name in workloads)
+        {
+            var workload = rendered.Workload(name);
+            Assert.All(workload.AllContainers, c => Assert.False(
+                (c.Resources?.Limits?.ContainsKey(Gpu) ?? false) || (c.Resources?.Requests?.ContainsKey(Gpu) ?? false),
+                $"{rendered.Overlay}: {workload} asks for a GPU"));
+            Assert.Null(workload.Pod.NodeSelector);
+        }
+    }
+}
