@@ -74,6 +74,7 @@ public sealed class EvaluatorCli
         root.Add(DatasetCommands.Build(session));
         root.Add(RunCommands.Build(session));
         root.Add(ScoreCommand.Build(session));
+        root.Add(StatusCommand.Build(session));
         return root;
     }
 

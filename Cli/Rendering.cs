@@ -11,13 +11,20 @@ internal static class Rendering
 {
     public static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 
+    public static string F(double? value) => value is { } v ? F(v) : "-";
+
+    /// <summary>A range in a narrow cell: "0.700–0.900".</summary>
+    public static string Range(double low, double high) => $"{F(low)}–{F(high)}";
+
     public static string Signed(double value) => value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 
     public static string Percent(double value) => value.ToString("0.0%", CultureInfo.InvariantCulture);
 
     public static string Median(Quartiles? q) => q is null ? "-" : $"{F(q.Median)} [{F(q.Q1)}, {F(q.Q3)}]";
 
-    public static string Ci(Quartiles? q) => q is null ? "-" : $"[{F(q.CiLow)}, {F(q.CiHigh)}]";
+    public static string Iqr(Quartiles? q) => q is null ? "-" : Range(q.Q1, q.Q3);
+
+    public static string CiRange(Quartiles? q) => q is null ? "-" : Range(q.CiLow, q.CiHigh);
 
     public static string Time(Timestamp? timestamp) =>
         timestamp is null || (timestamp.Seconds == 0 && timestamp.Nanos == 0)
@@ -98,6 +105,28 @@ internal static class Rendering
                 E(Shorten(r.Text, 60)),
                 E(string.Join(", ", r.Labels.Where(l => l.Value == Contracts.Evaluator.V1.Label.True).Select(l => l.Key).Order(StringComparer.Ordinal))),
                 E(string.Join(", ", r.Labels.Where(l => l.Value == Contracts.Evaluator.V1.Label.Unknown).Select(l => l.Key).Order(StringComparer.Ordinal))));
+        }
+
+        return table;
+    }
+
+    /// <summary>Per-record predictions: what was predicted positive, and where the prediction and the label disagree.</summary>
+    public static Table PredictionsTable(IEnumerable<RecordPrediction> records)
+    {
+        var table = new Table().AddColumns("record", "language", "predicted true", "missing", "false positives", "false negatives", "error");
+        foreach (var r in records)
+        {
+            var predicted = r.Features.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+            var falsePositives = predicted.Where(p => p.Value == "true" && r.Labels.TryGetValue(p.Key, out var l) && l == Contracts.Evaluator.V1.Label.False).Select(p => p.Key);
+            var falseNegatives = r.Labels.Where(l => l.Value == Contracts.Evaluator.V1.Label.True && (!predicted.TryGetValue(l.Key, out var v) || v != "true")).Select(l => l.Key);
+            Row(table,
+                r.RecordId,
+                r.Language,
+                string.Join(", ", predicted.Where(p => p.Value == "true").Select(p => p.Key)),
+                string.Join(", ", predicted.Where(p => p.Value == "missing").Select(p => p.Key)),
+                string.Join(", ", falsePositives.Order(StringComparer.Ordinal)),
+                string.Join(", ", falseNegatives.Order(StringComparer.Ordinal)),
+                r.Error);
         }
 
         return table;
@@ -203,26 +232,13 @@ internal static class Rendering
 
         if (metrics.Summary is { } s)
         {
+            // The study's "median [Q1, Q3]" and the bootstrap CI, one value a row so the table fits a 120-column terminal.
             var missing = metrics.Features.Select(f => (double)f.Missing).ToList();
             table.AddEmptyRow();
-            Row(table,
-                "median [Q1, Q3]",
-                "",
-                Median(s.Precision),
-                Median(s.Sensitivity),
-                Median(s.Specificity),
-                Median(s.MacroF1),
-                Median(s.Mcc),
-                missing.Count > 0 ? F(MedianOf(missing)) : "-");
-            Row(table,
-                "95% CI of median",
-                "",
-                Ci(s.Precision),
-                Ci(s.Sensitivity),
-                Ci(s.Specificity),
-                Ci(s.MacroF1),
-                Ci(s.Mcc),
-                "");
+            Row(table, "median", "", F(s.Precision?.Median), F(s.Sensitivity?.Median), F(s.Specificity?.Median),
+                F(s.MacroF1?.Median), F(s.Mcc?.Median), missing.Count > 0 ? F(MedianOf(missing)) : "-");
+            Row(table, "Q1–Q3", "", Iqr(s.Precision), Iqr(s.Sensitivity), Iqr(s.Specificity), Iqr(s.MacroF1), Iqr(s.Mcc), "");
+            Row(table, "95% CI (median)", "", CiRange(s.Precision), CiRange(s.Sensitivity), CiRange(s.Specificity), CiRange(s.MacroF1), CiRange(s.Mcc), "");
         }
 
         var caption = $"{metrics.Records} records; missing outputs {(metrics.ExcludeMissing ? "excluded" : "scored as negative")}";
@@ -243,16 +259,23 @@ internal static class Rendering
     /// <summary>The study's table: one row per run with median [Q1, Q3] of each metric.</summary>
     public static Table CompareTable(IEnumerable<RunInfo> runs)
     {
-        var table = new Table().AddColumns("run", "label", "strategy", "extractor", "records", "macro-F1", "MCC", "sensitivity", "specificity");
+        var table = new Table().AddColumns("run", "macro-F1", "MCC", "sensitivity", "specificity");
         foreach (var r in runs)
         {
             var s = r.Metrics?.Summary;
+            var about = new List<string> { r.RunId, $"{r.Strategy}, {r.Metrics?.Records ?? 0} records" };
+            if (r.ExtractorEngine is { } x)
+            {
+                about.Add(Engine(x));
+            }
+
+            if (r.Label.Length > 0)
+            {
+                about.Add(r.Label);
+            }
+
             Row(table,
-                E(r.RunId),
-                E(r.Label),
-                E(r.Strategy),
-                E(r.ExtractorEngine is { } x ? Engine(x) : ""),
-                (r.Metrics?.Records ?? 0).ToString(CultureInfo.InvariantCulture),
+                string.Join('\n', about),
                 Median(s?.MacroF1),
                 Median(s?.Mcc),
                 Median(s?.Sensitivity),

@@ -19,6 +19,7 @@ internal static class RunCommands
         runs.Add(Compare(session));
         runs.Add(Export(session));
         runs.Add(List(session));
+        runs.Add(Records(session));
         return runs;
     }
 
@@ -180,7 +181,7 @@ internal static class RunCommands
     private static Command Export(EvaluatorCli.Session session)
     {
         var id = new Argument<string>("id") { Description = "Run id" };
-        var format = new Option<string>("--format") { Description = "File format", HelpName = "csv|json", Required = true };
+        var format = new Option<string?>("--format") { Description = "File format [default: from the --output extension]", HelpName = "csv|json" };
         format.AcceptOnlyFromAmong("csv", "json");
         var content = new Option<string>("--content")
         {
@@ -196,7 +197,7 @@ internal static class RunCommands
             var request = new ExportRunRequest
             {
                 RunId = parse.GetRequiredValue(id),
-                Format = parse.GetRequiredValue(format),
+                Format = parse.GetValue(format) ?? ExportFormatFromExtension(parse.GetValue(outputFile)),
                 Content = parse.GetRequiredValue(content),
             };
             var response = await ctx.Client.ExportRunAsync(request, cancellationToken: ct);
@@ -229,6 +230,13 @@ internal static class RunCommands
         return command;
     }
 
+    private static string ExportFormatFromExtension(string? path) => Path.GetExtension(path ?? "").ToLowerInvariant() switch
+    {
+        ".csv" => "csv",
+        ".json" => "json",
+        _ => throw new CliException("pass --format csv or --format json (or an --output file ending in .csv or .json)"),
+    };
+
     private static Command List(EvaluatorCli.Session session)
     {
         var dataset = new Option<string?>("--dataset") { HelpName = "id", Description = "Only the runs of this dataset" };
@@ -256,6 +264,39 @@ internal static class RunCommands
                 ctx.Console.Write(Rendering.RunsTable(response.Runs));
             }
 
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Records(EvaluatorCli.Session session)
+    {
+        var id = new Argument<string>("id") { Description = "Run id" };
+        var errors = new Option<bool>("--errors") { Description = "Only records where a prediction disagrees with its label" };
+        var feature = new Option<string?>("--feature") { Description = "With --errors: only disagreements on this feature", HelpName = "key" };
+        var offset = new Option<int>("--offset") { Description = "First record", HelpName = "n" };
+        var limit = new Option<int>("--limit") { Description = "Records to show", HelpName = "n", DefaultValueFactory = _ => 20 };
+        var output = GlobalOptions.OutputFormat();
+        var command = new Command("records", "A run's per-record predictions, or only its errors") { id, errors, feature, offset, limit, output };
+        session.SetAction(command, output, async (ctx, parse, ct) =>
+        {
+            var request = new ListRunRecordsRequest
+            {
+                RunId = parse.GetRequiredValue(id),
+                OnlyErrors = parse.GetValue(errors),
+                FeatureKey = parse.GetValue(feature) ?? "",
+                Offset = DatasetCommands.NonNegative(parse.GetValue(offset), "--offset"),
+                Limit = DatasetCommands.NonNegative(parse.GetValue(limit), "--limit"),
+            };
+            var response = await ctx.Client.ListRunRecordsAsync(request, cancellationToken: ct);
+            if (ctx.Json)
+            {
+                ctx.WriteJson(response);
+                return ExitCodes.Success;
+            }
+
+            ctx.Console.Write(Rendering.PredictionsTable(response.Records));
+            ctx.Console.WriteLine($"{response.Records.Count} of {response.Total} records");
             return ExitCodes.Success;
         });
         return command;

@@ -48,6 +48,7 @@ internal static class ContextModifiers
 
     internal const int PostWindow = 12;
     internal const int PreWindow = 6;
+    internal const int PersianPreWindow = 3;
     internal const int ClauseWindow = 10;
     internal const int SentenceWindow = 20;
 
@@ -147,9 +148,10 @@ internal static class ContextModifiers
             }
         }
 
-        // 2. Backward a few tokens for pre-trigger negation.
+        // 2. Backward a few tokens for pre-trigger negation ("هیچ دردی", "بدون تب"; "denies fever, nausea or ...").
         words = 0;
-        for (var j = start - 1; j >= 0 && words < PreWindow; j--)
+        var preWindow = latin ? PreWindow : PersianPreWindow;
+        for (var j = start - 1; j >= 0 && words < preWindow; j--)
         {
             var t = tokens[j];
             if (t.Kind == TokenKind.Hard)

@@ -80,7 +80,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
     public FeatureAnswer[] Extract(string text, IReadOnlyList<string> keys)
     {
         var result = new FeatureAnswer[keys.Count];
-        var analysis = Analyse(text);
+        var analysis = Analyse(text, explain: false);
         for (var i = 0; i < keys.Count; i++)
         {
             var key = keys[i];
@@ -103,7 +103,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
     /// <summary>Every trigger occurrence with its ConText status (for tests and error analysis; offsets into the original text).</summary>
     public IReadOnlyList<RuleHit> Explain(string text)
     {
-        var analysis = Analyse(text);
+        var analysis = Analyse(text, explain: true);
         return analysis.Hits;
     }
 
@@ -115,7 +115,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
 
     private readonly record struct Match(int Entry, int Start, int End, int Weight);
 
-    private Analysis Analyse(string text)
+    private Analysis Analyse(string text, bool explain)
     {
         var featureCount = _lexicon.FeatureKeys.Count;
         var positive = new List<(int, int)>?[featureCount];
@@ -262,7 +262,10 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             var entry = entries[m.Entry];
             var status = ContextModifiers.Resolve(tokenSpan, mask, m.Start, m.End, _lexicon.Ignored[entry.Feature], tokenSpan[m.Start].Latin);
             var (os, oe) = norm.ToOriginal(tokenSpan[m.Start].Start, tokenSpan[m.End - 1].End);
-            hits.Add(new RuleHit(_lexicon.FeatureKeys[entry.Feature], os, oe, status));
+            if (explain)
+            {
+                hits.Add(new RuleHit(_lexicon.FeatureKeys[entry.Feature], os, oe, status));
+            }
             if (status == TriggerStatus.Positive)
             {
                 (positive[entry.Feature] ??= []).Add((os, oe));

@@ -9,7 +9,7 @@ namespace ClinicalAspire.AppHost.Tests;
 /// Starts the whole AppHost once for the tests of a class (random ports, no Aspire dashboard, no demo
 /// auto-run, a throwaway Redis) and waits until every resource reports healthy.
 /// </summary>
-public sealed class StackFixture : IAsyncLifetime
+public class StackFixture : IAsyncLifetime
 {
     public static readonly string[] Resources = ["cache", "translator", "extractor", "evaluator", "dashboard"];
 
@@ -26,11 +26,7 @@ public sealed class StackFixture : IAsyncLifetime
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [
-                $"Cache:Mode={CacheMode}",
-                "Cache:Persistent=false",
-                "Parameters:evaluator-demo-autorun=false",
-            ],
+            [$"Cache:Mode={CacheMode}", "Parameters:evaluator-demo-autorun=false", .. Settings],
             (options, _) => options.DisableDashboard = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 
@@ -44,6 +40,9 @@ public sealed class StackFixture : IAsyncLifetime
         StartupTime = started.Elapsed;
     }
 
+    /// <summary>AppHost settings of this fixture (a throwaway, non-persistent Redis by default).</summary>
+    protected virtual IEnumerable<string> Settings => ["Cache:Persistent=false"];
+
     public GrpcChannel Channel(string resource)
     {
         var channel = GrpcChannel.ForAddress(App.GetEndpoint(resource, "grpc"));
@@ -53,7 +52,7 @@ public sealed class StackFixture : IAsyncLifetime
 
     public HttpClient Http(string resource) => App.CreateHttpClient(resource, "http");
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var channel in _channels)
         {

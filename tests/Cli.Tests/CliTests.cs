@@ -132,7 +132,7 @@ public sealed class CliTests(FakeEvaluatorServer server) : IClassFixture<FakeEva
         Assert.Equal(watches + 1, server.State.CallCount(nameof(FakeEvaluator.WatchRun)));
         Assert.Contains("completed 4/4", result.Err);
         foreach (var expected in new[] { "pain", "fever", "macro-F1", "MCC", "sensitivity", "specificity", "missing",
-                     "median [Q1, Q3]", "0.899 [0.850, 0.930]", "95% CI of median", "[0.820, 0.950]", "bootstrap 1000 resamples" })
+                     "Q1–Q3", "0.899", "0.850–0.930", "95% CI (median)", "0.820–0.950", "bootstrap 1000 resamples" })
         {
             Assert.Contains(expected, result.Out);
         }
@@ -198,7 +198,7 @@ public sealed class CliTests(FakeEvaluatorServer server) : IClassFixture<FakeEva
         Assert.True(exit == 0, stderr.ToString());
         Assert.Contains($"run {runId} (direct): completed 4/4", stderr.ToString());
         Assert.Contains("100%", stderr.ToString());
-        Assert.Contains("median [Q1, Q3]", stdout.ToString());
+        Assert.Contains("Q1–Q3", stdout.ToString());
     }
 
     [Fact]
@@ -268,13 +268,15 @@ public sealed class CliTests(FakeEvaluatorServer server) : IClassFixture<FakeEva
         var (a, _) = await TwoCompletedRunsAsync("exported");
         var output = Path.Combine(_directory, "metrics.csv");
 
-        var ok = await RunAsync("runs", "export", a, "--format", "csv", "--content", "metrics", "--output", output);
+        var ok = await RunAsync("runs", "export", a, "--content", "metrics", "--output", output);
         AssertOk(ok);
         Assert.Equal("feature,macro_f1\npain,1.000\n", File.ReadAllText(output));
 
         var toStdout = await RunAsync("runs", "export", a, "--format", "json");
         AssertOk(toStdout);
         JsonDocument.Parse(toStdout.Out).Dispose();
+
+        Assert.Equal(ExitCodes.Usage, (await RunAsync("runs", "export", a)).Exit);
 
         var missing = Path.Combine(_directory, "never.csv");
         var failed = await RunAsync("runs", "export", "no-such-run", "--format", "csv", "--output", missing);
@@ -293,11 +295,45 @@ public sealed class CliTests(FakeEvaluatorServer server) : IClassFixture<FakeEva
         var show = await RunAsync("runs", "show", a);
         AssertOk(show);
         Assert.Contains("completed", show.Out);
-        Assert.Contains("median [Q1, Q3]", show.Out);
+        Assert.Contains("Q1–Q3", show.Out);
 
         var cancel = await RunAsync("runs", "cancel", a);
         AssertOk(cancel);
         Assert.Contains("cancelled", cancel.Out);
+    }
+
+    [Fact]
+    public async Task Runs_records_shows_the_disagreements()
+    {
+        var (a, _) = await TwoCompletedRunsAsync("recorded");
+
+        var result = await RunAsync("runs", "records", a, "--errors");
+
+        AssertOk(result);
+        Assert.Contains("1 of 4 records", result.Out);
+        Assert.Matches(@"r1\s+│\s+fa\s+│\s+fever\s+│\s+│\s+fever\s+│\s+pain", result.Out);
+    }
+
+    [Fact]
+    public async Task Status_exits_0_when_healthy_and_2_when_a_component_is_unhealthy()
+    {
+        var healthy = await RunAsync("status");
+        AssertOk(healthy);
+        Assert.Contains("extractor", healthy.Out);
+        Assert.Contains("direct, translate-first, both", healthy.Out);
+
+        server.State.ExtractorDown = true;
+        try
+        {
+            var down = await RunAsync("status", "--format", "json");
+            Assert.Equal(ExitCodes.ServerError, down.Exit);
+            Assert.Equal(2, JsonParser.Default.Parse<GetSystemStatusResponse>(down.Out).Components.Count);
+            Assert.Contains("error: extractor is unhealthy", down.Err);
+        }
+        finally
+        {
+            server.State.ExtractorDown = false;
+        }
     }
 
     [Fact]

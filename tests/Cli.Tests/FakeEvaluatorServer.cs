@@ -61,6 +61,9 @@ public sealed class FakeState
     /// <summary>Runs started on this dataset fail.</summary>
     public const string FailingDataset = "failing";
 
+    /// <summary>GetSystemStatus reports the Extractor unhealthy.</summary>
+    public bool ExtractorDown { get; set; }
+
     public int CallCount(string method) => Calls.Count(c => c == method);
 
     public static Metrics SampleMetrics(int records)
@@ -304,6 +307,45 @@ public sealed class FakeEvaluator(FakeState state) : Evaluator.EvaluatorBase
         var response = new ScorePredictionsResponse { Metrics = FakeState.SampleMetrics(dataset.RecordCount), MatchedRecords = lines };
         response.Metrics.ExcludeMissing = request.ExcludeMissing;
         response.Errors.Add(new ValidationError { Line = 3, RecordId = "zz", Message = "no record with this id" });
+        return Task.FromResult(response);
+    }
+
+    public override Task<ListRunRecordsResponse> ListRunRecords(ListRunRecordsRequest request, ServerCallContext context)
+    {
+        state.Calls.Enqueue(nameof(ListRunRecords));
+        Run(request.RunId);
+        var response = new ListRunRecordsResponse { Total = 4 };
+        response.Records.Add(new RecordPrediction
+        {
+            RecordId = "r1",
+            Language = "fa",
+            Labels = { ["pain"] = Label.True, ["fever"] = Label.False },
+            Features =
+            {
+                new RecordFeature { Key = "pain", Value = "false" },
+                new RecordFeature { Key = "fever", Value = "true", Evidence = { new EvidenceSpan { Start = 0, End = 2, Quote = "تب", Source = "text" } } },
+            },
+        });
+        return Task.FromResult(response);
+    }
+
+    public override Task<GetSystemStatusResponse> GetSystemStatus(GetSystemStatusRequest request, ServerCallContext context)
+    {
+        state.Calls.Enqueue(nameof(GetSystemStatus));
+        var response = new GetSystemStatusResponse
+        {
+            Components =
+            {
+                new Contracts.Common.V1.ComponentStatus { Name = "evaluator", Status = "Healthy", Detail = "answering" },
+                new Contracts.Common.V1.ComponentStatus { Name = "extractor", Status = state.ExtractorDown ? "Unhealthy" : "Healthy", Detail = "rules rules-v1", LatencyMs = 3.2 },
+            },
+        };
+        response.EngineProfiles.Add(new EngineProfile
+        {
+            Name = "default",
+            ExtractorEngine = new Contracts.Common.V1.EngineInfo { Engine = "rules", ModelId = "rules-v1" },
+            Strategies = { "direct", "translate-first", "both" },
+        });
         return Task.FromResult(response);
     }
 

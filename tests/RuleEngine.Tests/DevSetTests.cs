@@ -31,10 +31,19 @@ public sealed class DevSetTests(ITestOutputHelper output)
         Assert.True(medianMcc >= 0.50, $"holdout median MCC {medianMcc:0.000} < 0.50");
     }
 
+    /// <summary>A second blind set, written after the engine and evaluated before any change it prompted.</summary>
+    [Fact]
+    public void Holdout_b_is_reported()
+    {
+        var (medianF1, medianMcc) = Evaluate("holdout_b.jsonl");
+        Assert.True(medianF1 >= 0.60, $"holdout_b median macro-F1 {medianF1:0.000} < 0.60");
+        Assert.True(medianMcc >= 0.40, $"holdout_b median MCC {medianMcc:0.000} < 0.40");
+    }
+
     [Fact]
     public void Dev_records_are_well_formed()
     {
-        foreach (var file in new[] { "dev.jsonl", "holdout.jsonl" })
+        foreach (var file in new[] { "dev.jsonl", "holdout.jsonl", "holdout_b.jsonl" })
         {
             var records = DevRecord.Load(file);
             Assert.NotEmpty(records);

@@ -26,3 +26,4 @@ def build(srcs, out):
     print(out, n)
 build(["dev1.txt","dev2.txt","dev3.txt"], "dev.jsonl")
 build(["holdout.txt"], "holdout.jsonl")
+build(["holdout_b.txt"], "holdout_b.jsonl")

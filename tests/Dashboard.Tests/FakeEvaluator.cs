@@ -1,0 +1,106 @@
+using System.Threading.Channels;
+using ClinicalAspire.Contracts.Evaluator.V1;
+using ClinicalAspire.Contracts.Extractor.V1;
+using Grpc.Core;
+
+namespace ClinicalAspire.Dashboard.Tests;
+
+/// <summary>
+/// The generated Evaluator client with its methods overridden: unary answers come from delegates,
+/// WatchRun streams whatever the test writes into a channel.
+/// </summary>
+public sealed class FakeEvaluator : Evaluator.EvaluatorClient
+{
+    public Func<GetRunRequest, RunInfo> OnGetRun { get; set; } = request => new RunInfo { RunId = request.RunId, State = RunState.Pending };
+    public Func<ListRunRecordsRequest, ListRunRecordsResponse> OnListRunRecords { get; set; } = _ => new ListRunRecordsResponse();
+    public Func<ImportDatasetRequest, ValidateDatasetResponse> Validate { get; set; } = _ => new ValidateDatasetResponse { Valid = true };
+    public Func<ImportDatasetRequest, DatasetInfo> Import { get; set; } = request => new DatasetInfo { DatasetId = request.Name };
+    public Func<ListDatasetsResponse> OnListDatasets { get; set; } = () => new ListDatasetsResponse();
+    public Func<ExtractRequest, ExtractResponse> ExtractNote { get; set; } = _ => new ExtractResponse();
+
+    public List<ImportDatasetRequest> Imported { get; } = [];
+    public List<ListRunRecordsRequest> RecordRequests { get; } = [];
+
+    /// <summary>One channel per WatchRun call, in order; the test writes updates (or completes with an error).</summary>
+    public List<Channel<RunUpdate>> Streams { get; } = [];
+    public List<CancellationToken> StreamTokens { get; } = [];
+    public TaskCompletionSource<Channel<RunUpdate>> StreamOpened { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override AsyncUnaryCall<RunInfo> GetRunAsync(GetRunRequest request, CallOptions options) => Unary(() => OnGetRun(request));
+
+    public override AsyncUnaryCall<ListRunRecordsResponse> ListRunRecordsAsync(ListRunRecordsRequest request, CallOptions options)
+    {
+        lock (RecordRequests)
+        {
+            RecordRequests.Add(request);
+        }
+        return Unary(() => OnListRunRecords(request));
+    }
+
+    public override AsyncUnaryCall<ValidateDatasetResponse> ValidateDatasetAsync(ImportDatasetRequest request, CallOptions options) => Unary(() => Validate(request));
+
+    public override AsyncUnaryCall<DatasetInfo> ImportDatasetAsync(ImportDatasetRequest request, CallOptions options)
+    {
+        Imported.Add(request);
+        return Unary(() => Import(request));
+    }
+
+    public override AsyncUnaryCall<ListDatasetsResponse> ListDatasetsAsync(ListDatasetsRequest request, CallOptions options) => Unary(OnListDatasets);
+
+    public override AsyncUnaryCall<ExtractResponse> ExtractAsync(ExtractRequest request, CallOptions options) => Unary(() => ExtractNote(request));
+
+    public override AsyncServerStreamingCall<RunUpdate> WatchRun(WatchRunRequest request, CallOptions options)
+    {
+        var channel = Channel.CreateUnbounded<RunUpdate>();
+        lock (Streams)
+        {
+            Streams.Add(channel);
+            StreamTokens.Add(options.CancellationToken);
+        }
+        var opened = StreamOpened;
+        StreamOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        opened.TrySetResult(channel);
+        return new AsyncServerStreamingCall<RunUpdate>(
+            new ChannelStreamReader(channel.Reader),
+            Task.FromResult(new Metadata()),
+            () => Status.DefaultSuccess,
+            () => [],
+            () => { });
+    }
+
+    public static AsyncUnaryCall<T> Unary<T>(Func<T> answer)
+    {
+        Task<T> response;
+        try
+        {
+            response = Task.FromResult(answer());
+        }
+        catch (RpcException ex)
+        {
+            response = Task.FromException<T>(ex);
+        }
+        return new AsyncUnaryCall<T>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+
+    private sealed class ChannelStreamReader(ChannelReader<RunUpdate> reader) : IAsyncStreamReader<RunUpdate>
+    {
+        public RunUpdate Current { get; private set; } = null!;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            try
+            {
+                if (await reader.WaitToReadAsync(cancellationToken) && reader.TryRead(out var update))
+                {
+                    Current = update;
+                    return true;
+                }
+                return false;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.Cancelled, "Call canceled by the client."));
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace ClinicalAspire.Dashboard.Tests;

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using ClinicalAspire.Contracts.Common.V1;
+using ClinicalAspire.Contracts.Extractor.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ClinicalAspire.Evaluator.Tests;
+
+/// <summary>
+/// A stand-in Extractor on a real HTTP/2 port: answers "pain" when the note says درد, takes a set time per
+/// note (so a run can be interrupted half-way), and counts how often each record was asked for.
+/// </summary>
+public sealed class FakeExtractor : Extractor.ExtractorBase, IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    public ConcurrentDictionary<string, int> Calls { get; } = new();
+
+    public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(25);
+
+    public string Address { get; private set; } = "";
+
+    public async Task StartAsync()
+    {
+        var port = TestSupport.RedisServerProcess.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, o => o.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(this);
+        _app = builder.Build();
+        _app.MapGrpcService<FakeExtractor>();
+        await _app.StartAsync();
+        Address = $"http://localhost:{port}";
+    }
+
+    public override async Task<ExtractResponse> Extract(ExtractRequest request, ServerCallContext context)
+    {
+        Calls.AddOrUpdate(request.Id, 1, (_, n) => n + 1);
+        await Task.Delay(Delay, context.CancellationToken);
+        var response = new ExtractResponse
+        {
+            Id = request.Id,
+            Engine = new EngineInfo { Engine = "fake", ModelId = "fake-1", PromptVersion = "1" },
+            Timings = new Timings(),
+        };
+        var pain = request.Text.Contains("درد", StringComparison.Ordinal);
+        response.Features.Add(new FeatureResult { Key = "pain", Value = pain ? FeatureValue.True : FeatureValue.False });
+        response.Features.Add(new FeatureResult { Key = "fever", Value = FeatureValue.False });
+        return response;
+    }
+
+    public override Task<GetInfoResponse> GetInfo(GetInfoRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetInfoResponse { Service = "extractor", Engine = new EngineInfo { Engine = "fake" } });
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using EvaluatorClient = ClinicalAspire.Contracts.Evaluator.V1.Evaluator.EvaluatorClient;
+using System.Text;
+using ClinicalAspire.Contracts.Evaluator.V1;
+using ClinicalAspire.TestSupport;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace ClinicalAspire.Evaluator.Tests;
+
+/// <summary>
+/// A run survives a crash of the Evaluator and a restart of Redis: it resumes where it stopped, with no
+/// record lost and none counted twice.
+/// </summary>
+public sealed class ResumeTests
+{
+    private const int Records = 120;
+
+    private static ByteString Dataset()
+    {
+        var lines = Enumerable.Range(1, Records).Select(i =>
+        {
+            var pain = i % 3 == 0;
+            var text = (pain ? "بیمار درد دارد" : "بیمار آرام است") + $" ({i})";
+            return "{\"id\":\"r" + i.ToString("D3") + "\",\"text\":\"" + text + "\",\"language\":\"fa\",\"labels\":{\"pain\":" + (pain ? "true" : "false") + ",\"fever\":false}}";
+        });
+        return ByteString.CopyFrom(Encoding.UTF8.GetBytes(string.Join("\n", lines)));
+    }
+
+    [Fact]
+    public async Task A_run_resumes_after_an_evaluator_crash_and_a_redis_restart_without_losing_or_repeating_records()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("clinical-resume-").FullName;
+        await using var extractor = new FakeExtractor();
+        await extractor.StartAsync();
+        var redisPort = RedisServerProcess.FreePort();
+        var redis = await RedisServerProcess.StartAsync(RedisKind.RedisServer, dataDirectory, redisPort);
+        try
+        {
+            string runId;
+            int completedBeforeCrash;
+            await using (var first = await EvaluatorProcess.StartAsync(redis.ConnectionString, extractor.Address))
+            {
+                var client = new EvaluatorClient(first.Channel);
+                await client.ImportDatasetAsync(new ImportDatasetRequest { DatasetId = "resume", Format = "jsonl", Content = Dataset() });
+                var run = await client.StartRunAsync(new StartRunRequest { DatasetId = "resume", Concurrency = 2 });
+                runId = run.RunId;
+                completedBeforeCrash = await WaitForProgressAsync(client, runId, atLeast: 30);
+                await first.CrashAsync();
+            }
+            Assert.InRange(completedBeforeCrash, 30, Records - 1);
+
+            // Redis restarts too (append-only file on disk), while no Evaluator is running.
+            await redis.DisposeAsync();
+            redis = await RedisServerProcess.StartAsync(RedisKind.RedisServer, dataDirectory, redisPort);
+
+            await using var second = await EvaluatorProcess.StartAsync(redis.ConnectionString, extractor.Address);
+            var resumed = new EvaluatorClient(second.Channel);
+            var final = await WaitForStateAsync(resumed, runId);
+
+            Assert.Equal(RunState.Completed, final.State);
+            Assert.Equal(Records, final.Total);
+            Assert.Equal(Records, final.Completed);
+            var records = await resumed.ListRunRecordsAsync(new ListRunRecordsRequest { RunId = runId, Limit = 1000 });
+            Assert.Equal(Records, records.Records.Select(r => r.RecordId).Distinct().Count());
+            Assert.Equal(Records, extractor.Calls.Count);
+            // Only the notes in flight at the crash (at most the run's concurrency) were asked for twice.
+            Assert.InRange(extractor.Calls.Values.Count(n => n > 1), 0, 2);
+
+            var pain = final.Metrics.Features.Single(f => f.Key == "pain");
+            Assert.Equal((Records / 3, 0, Records - Records / 3, 0), (pain.Tp, pain.Fp, pain.Tn, pain.Fn));
+        }
+        finally
+        {
+            await redis.DisposeAsync();
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    private static async Task<int> WaitForProgressAsync(EvaluatorClient client, string runId, int atLeast)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var run = await client.GetRunAsync(new GetRunRequest { RunId = runId });
+            if (run.Completed >= atLeast)
+            {
+                return run.Completed;
+            }
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"the run did not reach {atLeast} records");
+    }
+
+    private static async Task<RunInfo> WaitForStateAsync(EvaluatorClient client, string runId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var run = await client.GetRunAsync(new GetRunRequest { RunId = runId });
+                if (run.State is RunState.Completed or RunState.Failed or RunState.Cancelled)
+                {
+                    return run;
+                }
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the resumed run did not finish within 90 s");
+    }
+}
