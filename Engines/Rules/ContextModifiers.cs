@@ -31,20 +31,28 @@ public enum TriggerStatus : byte
 /// </remarks>
 internal static class ContextModifiers
 {
-    internal const ushort NegationPre = 1 << 0;
-    internal const ushort NegationPost = 1 << 1;
-    internal const ushort ResolvedPre = 1 << 2;
-    internal const ushort ResolvedPost = 1 << 3;
-    internal const ushort Historical = 1 << 4;
-    internal const ushort Hypothetical = 1 << 5;
-    internal const ushort OtherExperiencer = 1 << 6;
-    internal const ushort PatientExperiencer = 1 << 7;
-    internal const ushort Affirm = 1 << 8;
-    internal const ushort ClauseBreak = 1 << 9;
-    internal const ushort PseudoModifier = 1 << 10;
-    internal const ushort Topic = 1 << 11;
+    internal const uint NegationPre = 1 << 0;
+    internal const uint NegationPost = 1 << 1;
+    internal const uint ResolvedPre = 1 << 2;
+    internal const uint ResolvedPost = 1 << 3;
+    internal const uint Historical = 1 << 4;
+    internal const uint Hypothetical = 1 << 5;
+    internal const uint OtherExperiencer = 1 << 6;
+    internal const uint PatientExperiencer = 1 << 7;
+    internal const uint Affirm = 1 << 8;
+    internal const uint ClauseBreak = 1 << 9;
+    internal const uint PseudoModifier = 1 << 10;
+    internal const uint Topic = 1 << 11;
     /// <summary>A negation cue inside a trigger phrase (not used as a cue, but read by the topic rule).</summary>
-    internal const ushort InnerNegation = 1 << 12;
+    internal const uint InnerNegation = 1 << 12;
+    internal const uint Adjunct = 1 << 13;
+    internal const uint Conjunction = 1 << 14;
+    /// <summary>The token belongs to a selected trigger (of any feature).</summary>
+    internal const uint InTrigger = 1 << 15;
+    /// <summary>An affirmative verb inside a trigger phrase ("تموم شده" in "بیمه‌اش تموم شده").</summary>
+    internal const uint InnerAffirm = 1 << 16;
+    internal const uint ResolvedAll = 1 << 17;
+    internal const uint Now = 1 << 18;
 
     internal const int PostWindow = 12;
     internal const int PreWindow = 6;
@@ -52,7 +60,7 @@ internal static class ContextModifiers
     internal const int ClauseWindow = 10;
     internal const int SentenceWindow = 20;
 
-    internal static ushort BitOf(EntryKind kind) => kind switch
+    internal static uint BitOf(EntryKind kind) => kind switch
     {
         EntryKind.NegationPre => NegationPre,
         EntryKind.NegationPost => NegationPost,
@@ -66,11 +74,15 @@ internal static class ContextModifiers
         EntryKind.ClauseBreak => ClauseBreak,
         EntryKind.PseudoModifier => PseudoModifier,
         EntryKind.Topic => Topic,
+        EntryKind.Adjunct => Adjunct,
+        EntryKind.Conjunction => Conjunction,
+        EntryKind.ResolvedAll => ResolvedAll,
+        EntryKind.Now => Now,
         _ => 0,
     };
 
     /// <summary>Decides the status of the trigger occupying tokens [start, end).</summary>
-    internal static TriggerStatus Resolve(ReadOnlySpan<Token> tokens, ReadOnlySpan<ushort> mask, int start, int end, ModifierSet ignored, bool latin)
+    internal static TriggerStatus Resolve(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int start, int end, ModifierSet ignored, bool latin)
     {
         var useNegation = (ignored & ModifierSet.Negation) == 0;
         var useResolved = (ignored & ModifierSet.Resolved) == 0;
@@ -97,8 +109,29 @@ internal static class ContextModifiers
             }
         }
 
-        // 1. Forward to the first verb.
+        // 1. Forward to the first verb. A trigger that ends in its own verb ("حال نداره", "بیمه‌اش تموم شده") has no
+        // later verb to wait for: only a resolved cue right after it applies ("اشتها نداشت، الان خوبه"). A trigger
+        // governed by a causal/temporal adjunct ("به دلیل ضعف ...", "بعد از تشنج ...") is not negated by the verb
+        // of the clause it explains.
         var words = 0;
+        var ownVerb = (mask[end - 1] & (InnerNegation | InnerAffirm)) != 0;
+        var adjunct = GovernedByAdjunct(tokens, mask, start);
+        if (ownVerb || adjunct)
+        {
+            if (ownVerb && useResolved)
+            {
+                var k = end;
+                while (k < tokens.Length && tokens[k].Kind == TokenKind.Soft)
+                {
+                    k++;
+                }
+                if (k < tokens.Length && tokens[k].Kind == TokenKind.Word && (mask[k] & ResolvedPost) != 0)
+                {
+                    return TriggerStatus.Resolved;
+                }
+            }
+            words = PostWindow;
+        }
         for (var j = end; j < tokens.Length && words < PostWindow; j++)
         {
             var t = tokens[j];
@@ -108,6 +141,19 @@ internal static class ContextModifiers
             }
             if (t.Kind == TokenKind.Soft)
             {
+                // Cross a comma only into a list that shares the final verb ("تب، سرفه و تنگی نفس ندارد"): the next
+                // word must be another trigger or the negative verb itself, not a new clause ("خسته‌ست، حال
+                // هیچ کاری نداره"; "بی‌قراره، یه جا بند نمیشه").
+                var n = j + 1;
+                while (n < tokens.Length && tokens[n].Kind == TokenKind.Soft)
+                {
+                    n++;
+                }
+                if (n >= tokens.Length || tokens[n].Kind != TokenKind.Word ||
+                    (mask[n] & (InTrigger | NegationPost | ResolvedPost | Conjunction)) == 0)
+                {
+                    break;
+                }
                 continue;
             }
             words++;
@@ -145,6 +191,28 @@ internal static class ContextModifiers
                     return TriggerStatus.Resolved;
                 }
                 break;
+            }
+        }
+
+        // 1b. "X و Y داشت، امروز هر دو برطرف شده": a cue that resolves everything listed before it in the sentence.
+        if (useResolved)
+        {
+            words = 0;
+            for (var j = end; j < tokens.Length && words < SentenceWindow; j++)
+            {
+                if (tokens[j].Kind == TokenKind.Hard)
+                {
+                    break;
+                }
+                if (tokens[j].Kind != TokenKind.Word)
+                {
+                    continue;
+                }
+                words++;
+                if ((mask[j] & ResolvedAll) != 0)
+                {
+                    return TriggerStatus.Resolved;
+                }
             }
         }
 
@@ -267,5 +335,33 @@ internal static class ContextModifiers
         }
 
         return TriggerStatus.Positive;
+    }
+
+    /// <summary>True when the trigger at <paramref name="start"/> is (part of a list) right after an adjunct head
+    /// ("به دلیل ضعف و تنگی نفس", "بعد از تشنج").</summary>
+    private static bool GovernedByAdjunct(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int start)
+    {
+        for (var j = start - 1; j >= 0 && j >= start - 12; j--)
+        {
+            var t = tokens[j];
+            if (t.Kind == TokenKind.Hard)
+            {
+                return false;
+            }
+            if (t.Kind == TokenKind.Soft)
+            {
+                continue;
+            }
+            var m = mask[j];
+            if ((m & Adjunct) != 0)
+            {
+                return true;
+            }
+            if ((m & (InTrigger | Conjunction)) == 0)
+            {
+                return false;
+            }
+        }
+        return false;
     }
 }

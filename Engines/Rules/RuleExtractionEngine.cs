@@ -205,6 +205,13 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
 
         // Modifiers: a cue inside a trigger phrase is part of the phrase ("خوابش نمیبره"), not a cue.
         var mask = scratch.Mask(tokenSpan.Length);
+        foreach (var m in selected)
+        {
+            for (var k = m.Start; k < m.End; k++)
+            {
+                mask[k] |= ContextModifiers.InTrigger;
+            }
+        }
         var lastSubjectEnd = 0;
         foreach (var m in matches)
         {
@@ -224,12 +231,17 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             }
             if (overlaps)
             {
-                if (entry.Kind == EntryKind.NegationPost)
+                if (entry.Kind is EntryKind.NegationPost or EntryKind.Affirm)
                 {
-                    // A negative verb inside a symptom phrase ("اجابت مزاج ندارد"): remembered for the topic rule.
+                    // A verb inside a symptom phrase ("اجابت مزاج ندارد", "بیمه‌اش تموم شده"): remembered for the topic
+                    // rule and so that the phrase is known to carry its own verb.
+                    var bit = entry.Kind == EntryKind.NegationPost ? ContextModifiers.InnerNegation : ContextModifiers.InnerAffirm;
                     for (var k = m.Start; k < m.End; k++)
                     {
-                        mask[k] |= ContextModifiers.InnerNegation;
+                        if (protectedTokens[k])
+                        {
+                            mask[k] |= bit;
+                        }
                     }
                 }
                 continue;
@@ -253,14 +265,51 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
         {
             if ((mask[k] & ContextModifiers.PseudoModifier) != 0)
             {
-                mask[k] = (ushort)(ContextModifiers.PseudoModifier | (mask[k] & ContextModifiers.InnerNegation));
+                mask[k] = ContextModifiers.PseudoModifier | (mask[k] & (ContextModifiers.InnerNegation | ContextModifiers.InnerAffirm | ContextModifiers.InTrigger));
             }
         }
 
+        var statuses = scratch.Statuses;
+        statuses.Clear();
         foreach (var m in selected)
         {
             var entry = entries[m.Entry];
-            var status = ContextModifiers.Resolve(tokenSpan, mask, m.Start, m.End, _lexicon.Ignored[entry.Feature], tokenSpan[m.Start].Latin);
+            statuses.Add(ContextModifiers.Resolve(tokenSpan, mask, m.Start, m.End, _lexicon.Ignored[entry.Feature], tokenSpan[m.Start].Latin));
+        }
+
+        // The latest word on the patient's present state wins: a positive mention followed, after a present-time cue,
+        // by a negated or resolved mention of the same trigger ("دیروز تب داشت؛ امروز تب ندارد", "یک بار تشنج کرده
+        // ولی از آن زمان تشنجی نداشته") is resolved.
+        for (var a = 0; a < selected.Count; a++)
+        {
+            if (statuses[a] != TriggerStatus.Positive)
+            {
+                continue;
+            }
+            for (var b = a + 1; b < selected.Count; b++)
+            {
+                if (selected[b].Entry != selected[a].Entry || statuses[b] is not (TriggerStatus.Negated or TriggerStatus.Resolved))
+                {
+                    continue;
+                }
+                var now = false;
+                for (var k = selected[a].End; k < selected[b].Start && !now; k++)
+                {
+                    now = (mask[k] & ContextModifiers.Now) != 0;
+                }
+                if (now)
+                {
+                    statuses[a] = TriggerStatus.Resolved;
+                    break;
+                }
+            }
+        }
+
+        for (var si = 0; si < selected.Count; si++)
+        {
+            var m = selected[si];
+            var entry = entries[m.Entry];
+            var status = statuses[si];
             var (os, oe) = norm.ToOriginal(tokenSpan[m.Start].Start, tokenSpan[m.End - 1].End);
             if (explain)
             {
@@ -360,8 +409,9 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
         public readonly List<Token> Tokens = new(256);
         public readonly List<Match> Matches = new(64);
         public readonly List<Match> Selected = new(32);
+        public readonly List<TriggerStatus> Statuses = new(32);
         private bool[] _protected = new bool[256];
-        private ushort[] _mask = new ushort[256];
+        private uint[] _mask = new uint[256];
 
         public bool[] Protected(int n)
         {
@@ -373,11 +423,11 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             return _protected;
         }
 
-        public ushort[] Mask(int n)
+        public uint[] Mask(int n)
         {
             if (_mask.Length < n)
             {
-                _mask = new ushort[n * 2];
+                _mask = new uint[n * 2];
             }
             Array.Clear(_mask, 0, n);
             return _mask;

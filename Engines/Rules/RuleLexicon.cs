@@ -40,6 +40,16 @@ public enum EntryKind : byte
     /// <summary>A word a gap ("...") of an entry may not skip ("مشکلی", "دارد"): keeps "خواب مشکلی ندارد" from
     /// matching "خواب ... ندارد".</summary>
     GapBlocker,
+    /// <summary>A causal or temporal adjunct head ("به دلیل", "بعد از", "because of"): a trigger it governs is the
+    /// cause of the clause, so the clause's negative verb does not negate it ("به دلیل ضعف قادر به راه رفتن نیست").</summary>
+    Adjunct,
+    /// <summary>A coordinating conjunction inside a list ("و", "یا", "and", "or").</summary>
+    Conjunction,
+    /// <summary>A cue that resolves every symptom listed before it in the sentence ("هر دو برطرف شده").</summary>
+    ResolvedAll,
+    /// <summary>A present-time cue ("الان", "امروز", "از آن زمان"): a later negated or resolved mention of the same
+    /// trigger after it overrides an earlier positive one ("دیروز تب داشت؛ امروز تب ندارد").</summary>
+    Now,
 }
 
 /// <summary>Modifiers a feature can opt out of (a request phrased "if possible ..." is still a request).</summary>
@@ -530,6 +540,10 @@ public sealed class RuleLexicon
         "pseudo_modifier" => EntryKind.PseudoModifier,
         "topic" => EntryKind.Topic,
         "gap_blocker" => EntryKind.GapBlocker,
+        "adjunct" => EntryKind.Adjunct,
+        "conjunction" => EntryKind.Conjunction,
+        "resolved_all" => EntryKind.ResolvedAll,
+        "now" => EntryKind.Now,
         _ => throw new FormatException($"lexicon line {lineNo}: unknown modifier section"),
     };
 }
