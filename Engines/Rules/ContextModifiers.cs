@@ -53,6 +53,8 @@ internal static class ContextModifiers
     internal const uint InnerAffirm = 1 << 16;
     internal const uint ResolvedAll = 1 << 17;
     internal const uint Now = 1 << 18;
+    /// <summary>A whole verb cue lies inside a trigger phrase: the phrase carries its own verb ("حال نداره").</summary>
+    internal const uint InnerVerb = 1 << 19;
 
     internal const int PostWindow = 12;
     internal const int PreWindow = 6;
@@ -114,7 +116,7 @@ internal static class ContextModifiers
         // governed by a causal/temporal adjunct ("به دلیل ضعف ...", "بعد از تشنج ...") is not negated by the verb
         // of the clause it explains.
         var words = 0;
-        var ownVerb = (mask[end - 1] & (InnerNegation | InnerAffirm)) != 0;
+        var ownVerb = (mask[end - 1] & InnerVerb) != 0;
         var adjunct = GovernedByAdjunct(tokens, mask, start);
         if (ownVerb || adjunct)
         {

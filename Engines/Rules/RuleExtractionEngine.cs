@@ -233,15 +233,18 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             {
                 if (entry.Kind is EntryKind.NegationPost or EntryKind.Affirm)
                 {
-                    // A verb inside a symptom phrase ("اجابت مزاج ندارد", "بیمه‌اش تموم شده"): remembered for the topic
-                    // rule and so that the phrase is known to carry its own verb.
-                    var bit = entry.Kind == EntryKind.NegationPost ? ContextModifiers.InnerNegation : ContextModifiers.InnerAffirm;
+                    // A verb inside a symptom phrase ("اجابت مزاج ندارد", "بیمه‌اش تموم شده"): a negative one is remembered
+                    // for the topic rule; a verb wholly inside the phrase means the phrase carries its own verb.
+                    var inside = true;
                     for (var k = m.Start; k < m.End; k++)
                     {
-                        if (protectedTokens[k])
-                        {
-                            mask[k] |= bit;
-                        }
+                        inside &= protectedTokens[k];
+                    }
+                    var inner = (entry.Kind == EntryKind.NegationPost ? ContextModifiers.InnerNegation : 0u) |
+                                (inside ? ContextModifiers.InnerVerb : 0u);
+                    for (var k = m.Start; k < m.End; k++)
+                    {
+                        mask[k] |= inner;
                     }
                 }
                 continue;
@@ -265,7 +268,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
         {
             if ((mask[k] & ContextModifiers.PseudoModifier) != 0)
             {
-                mask[k] = ContextModifiers.PseudoModifier | (mask[k] & (ContextModifiers.InnerNegation | ContextModifiers.InnerAffirm | ContextModifiers.InTrigger));
+                mask[k] = ContextModifiers.PseudoModifier | (mask[k] & (ContextModifiers.InnerNegation | ContextModifiers.InnerVerb | ContextModifiers.InTrigger));
             }
         }
 

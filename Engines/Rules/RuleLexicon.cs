@@ -406,7 +406,7 @@ public sealed class RuleLexicon
                 foreach (var phraseText in string.Join(' ', pending).Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).SelectMany(SpellingVariants))
                 {
                     var ids = new List<int>();
-                    foreach (var raw in phraseText.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    foreach (var raw in JoinDetached(phraseText.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
                     {
                         var isPrefix = raw.EndsWith('*');
                         var normalised = PersianNormalizer.NormalizeString(isPrefix ? raw[..^1] : raw);
@@ -521,6 +521,41 @@ public sealed class RuleLexicon
         }
         return results;
     }
+
+    /// <summary>As in <see cref="PersianNormalizer"/>: suffixes written apart that the notes' normalisation joins to the previous word.</summary>
+    private static readonly HashSet<string> DetachedSuffixes = new(StringComparer.Ordinal)
+    {
+        "ها", "های", "هایی", "هایش", "هاش", "هاشون", "هایشان", "هامون", "هاتون", "اش", "ام", "ات", "ای", "ایی",
+        "تر", "ترین", "شان", "مان", "تان", "شون", "مون", "تون",
+    };
+
+    /// <summary>
+    /// Joins the words of an entry phrase the way the notes are normalised ("بی اختیار*" → "بی‌اختیار*", "نوه اش" →
+    /// "نوه‌اش", "می کند" → "میکند"): the normaliser joins them in the notes, so a phrase written with the space must
+    /// be one word too, or it could never match.
+    /// </summary>
+    private static List<string> JoinDetached(string[] raws)
+    {
+        var result = new List<string>(raws.Length);
+        foreach (var raw in raws)
+        {
+            var word = raw.EndsWith('*') ? raw[..^1] : raw;
+            if (result.Count > 0 && word.Length > 0 && IsPersian(word[0]))
+            {
+                var prev = result[^1];
+                if (!prev.EndsWith('*') && prev.Length > 0 && IsPersian(prev[0]) &&
+                    (prev is "می" or "نمی" or "بی" || DetachedSuffixes.Contains(word)))
+                {
+                    result[^1] = prev + raw;
+                    continue;
+                }
+            }
+            result.Add(raw);
+        }
+        return result;
+    }
+
+    private static bool IsPersian(char c) => c >= '\u0600' && c <= '\u06FF' && char.IsLetter(c);
 
     /// <summary>Characters a token of the normalised text is made of (see <see cref="RuleExtractionEngine"/>).</summary>
     internal static bool IsTokenChar(char c) => PersianNormalizer.IsWordChar(c) || c == '\'';

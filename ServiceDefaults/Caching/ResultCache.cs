@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -12,14 +13,23 @@ public sealed class ResultCacheOptions
 
     /// <summary>How long a cached result lives; 0 disables caching.</summary>
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Results also kept in this process's memory (most recent first); 0 keeps none.</summary>
+    public int MemoryEntries { get; set; } = 10_000;
 }
 
 /// <summary>
-/// A best-effort cache of engine results in Redis. Keys are hashes (never clinical text); when Redis
-/// is down the cache answers "miss" and drops writes, so the service keeps answering.
+/// A best-effort cache of engine results: Redis, shared by every instance, with a small in-process layer in
+/// front. A key is a hash of everything that determines the result, so an entry never changes and the
+/// in-process copy can't go stale. Keys are hashes (never clinical text); when Redis is down the cache
+/// answers from memory or "miss" and drops writes, so the service keeps answering.
 /// </summary>
-public sealed partial class ResultCache(IConnectionMultiplexer? redis, ResultCacheOptions options, ILogger<ResultCache> logger)
+public sealed partial class ResultCache(IConnectionMultiplexer? redis, ResultCacheOptions options, ILogger<ResultCache> logger) : IDisposable
 {
+    private readonly MemoryCache? _memory = options.MemoryEntries > 0 && options.TimeToLive > TimeSpan.Zero
+        ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.MemoryEntries })
+        : null;
+
     public bool Enabled => redis is not null && options.TimeToLive > TimeSpan.Zero;
 
     /// <summary>
@@ -43,10 +53,20 @@ public sealed partial class ResultCache(IConnectionMultiplexer? redis, ResultCac
         {
             return null;
         }
+        if (_memory is not null && _memory.TryGetValue(key, out byte[]? local))
+        {
+            return local;
+        }
         try
         {
             var value = await redis!.GetDatabase().StringGetAsync(key).WaitAsync(cancellationToken);
-            return value.IsNull ? null : (byte[]?)value;
+            if (value.IsNull)
+            {
+                return null;
+            }
+            var bytes = (byte[])value!;
+            Remember(key, bytes);
+            return bytes;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -61,6 +81,7 @@ public sealed partial class ResultCache(IConnectionMultiplexer? redis, ResultCac
         {
             return;
         }
+        Remember(key, value);
         try
         {
             await redis!.GetDatabase().StringSetAsync(key, value, options.TimeToLive).WaitAsync(cancellationToken);
@@ -70,6 +91,11 @@ public sealed partial class ResultCache(IConnectionMultiplexer? redis, ResultCac
             LogUnavailable(logger, "write", ex.GetType().Name);
         }
     }
+
+    private void Remember(string key, byte[] value) =>
+        _memory?.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.TimeToLive });
+
+    public void Dispose() => _memory?.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Result cache {Operation} skipped: Redis unavailable ({ExceptionType})")]
     private static partial void LogUnavailable(ILogger logger, string operation, string exceptionType);

@@ -90,6 +90,34 @@ public class RunPageTests : DashboardContext
     }
 
     [Fact]
+    public void Opening_a_record_shows_its_note_with_the_evidence_marked()
+    {
+        var run = Completed();
+        Evaluator.OnGetRun = _ => run;
+        Evaluator.OnListRunRecords = _ => new ListRunRecordsResponse
+        {
+            Total = 1,
+            Records =
+            {
+                new RecordPrediction
+                {
+                    RecordId = "r-1", Text = "Severe <pain> since noon", Language = "en",
+                    Labels = { ["pain"] = Label.True },
+                    Features = { new RecordFeature { Key = "pain", Value = "true", Evidence = { new EvidenceSpan { Start = 7, End = 13, Quote = "<pain>", Source = "text" } } } },
+                },
+            },
+        };
+        var cut = Render<Run>(p => p.Add(c => c.RunId, "run-1"));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=record-row]")), Wait);
+
+        cut.Find("[data-testid=record-open]").Click();
+
+        var mark = cut.Find("[data-testid=record-detail] mark[data-testid=evidence-mark]");
+        Assert.Equal("<pain>", mark.TextContent);
+        Assert.Equal("Pain", mark.GetAttribute("title"));
+    }
+
+    [Fact]
     public async Task Leaving_the_page_cancels_the_stream()
     {
         Evaluator.OnGetRun = _ => Running(1);
