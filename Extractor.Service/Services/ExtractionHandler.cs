@@ -29,9 +29,6 @@ public sealed partial class ExtractionHandler(
     ExtractorMetrics metrics,
     ILogger<ExtractionHandler> logger)
 {
-    public const string ErrorReasonTrailer = "error-reason";
-    public const string ModelOutputRejected = "MODEL_OUTPUT_REJECTED";
-
     private readonly IFeatureExtractionEngine? _engine = services.GetService<IFeatureExtractionEngine>();
 
     public EngineInfo? EngineInfo => _engine is null ? null : ToEngineInfo(_engine.Descriptor);
@@ -119,8 +116,7 @@ public sealed partial class ExtractionHandler(
         {
             metrics.Failed(engine.Descriptor.Engine, "model_output_rejected");
             LogRejected(logger, cacheKey, ex.Message);
-            throw new RpcException(new Status(StatusCode.Internal, $"model output rejected: {ex.Message}"),
-                new Metadata { { ErrorReasonTrailer, ModelOutputRejected } });
+            throw ModelOutputErrors.RejectedException(ex.Message);
         }
 
         var response = new ExtractResponse { Engine = ToEngineInfo(engine.Descriptor), RawOutput = output.RawOutput ?? "" };

@@ -18,10 +18,6 @@ public sealed partial class TranslationHandler(
     TranslatorMetrics metrics,
     ILogger<TranslationHandler> logger)
 {
-    /// <summary>Trailer naming why a call failed when the model, not the caller, was at fault.</summary>
-    public const string ErrorReasonTrailer = "error-reason";
-    public const string ModelOutputRejected = "MODEL_OUTPUT_REJECTED";
-
     private readonly ITranslationEngine? _engine = services.GetService<ITranslationEngine>();
 
     public EngineInfo? EngineInfo => _engine is null ? null : ToEngineInfo(_engine.Descriptor);
@@ -63,8 +59,7 @@ public sealed partial class TranslationHandler(
         {
             metrics.Failed(descriptor.Engine, "model_output_rejected");
             LogRejected(logger, key, ex.Message);
-            throw new RpcException(new Status(StatusCode.Internal, $"model output rejected: {ex.Message}"),
-                new Metadata { { ErrorReasonTrailer, ModelOutputRejected } });
+            throw ModelOutputErrors.RejectedException(ex.Message);
         }
 
         var response = new TranslateResponse

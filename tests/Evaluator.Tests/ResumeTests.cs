@@ -38,7 +38,7 @@ public sealed class ResumeTests
         {
             string runId;
             int completedBeforeCrash;
-            await using (var first = await EvaluatorProcess.StartAsync(redis.ConnectionString, extractor.Address))
+            await using (var first = await StartEvaluatorAsync(redis, extractor))
             {
                 var client = new EvaluatorClient(first.Channel);
                 await client.ImportDatasetAsync(new ImportDatasetRequest { DatasetId = "resume", Format = "jsonl", Content = Dataset() });
@@ -53,7 +53,7 @@ public sealed class ResumeTests
             await redis.DisposeAsync();
             redis = await RedisServerProcess.StartAsync(RedisKind.RedisServer, dataDirectory, redisPort);
 
-            await using var second = await EvaluatorProcess.StartAsync(redis.ConnectionString, extractor.Address);
+            await using var second = await StartEvaluatorAsync(redis, extractor);
             var resumed = new EvaluatorClient(second.Channel);
             var final = await WaitForStateAsync(resumed, runId);
 
@@ -75,6 +75,14 @@ public sealed class ResumeTests
             Directory.Delete(dataDirectory, recursive: true);
         }
     }
+
+    private static Task<ServiceProcess> StartEvaluatorAsync(RedisServerProcess redis, FakeExtractor extractor) =>
+        ServiceProcess.StartAsync("Evaluator.Service", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__cache"] = redis.ConnectionString,
+            ["Services__extractor__Address"] = extractor.Address,
+            ["Evaluator__DemoAutorun"] = "false",
+        });
 
     private static async Task<int> WaitForProgressAsync(EvaluatorClient client, string runId, int atLeast)
     {

@@ -1,29 +1,34 @@
 using System.Diagnostics;
-using ClinicalAspire.TestSupport;
 using Grpc.Net.Client;
 
-namespace ClinicalAspire.Evaluator.Tests;
+namespace ClinicalAspire.TestSupport;
 
-/// <summary>Evaluator.Service's build output run as a process on free ports, killable like a crash.</summary>
-public sealed class EvaluatorProcess : IAsyncDisposable
+/// <summary>
+/// A service's build output (e.g. "Evaluator.Service") run as a real process on free ports, with its HTTP/1.1
+/// and gRPC endpoints and the given settings; killable like a crash.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private EvaluatorProcess(Process process, int httpPort, int grpcPort)
+    private ServiceProcess(Process process, int httpPort, int grpcPort)
     {
         _process = process;
         HttpAddress = $"http://127.0.0.1:{httpPort}";
-        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        GrpcAddress = $"http://127.0.0.1:{grpcPort}";
+        Channel = GrpcChannel.ForAddress(GrpcAddress);
     }
 
     public string HttpAddress { get; }
 
+    public string GrpcAddress { get; }
+
     public GrpcChannel Channel { get; }
 
-    public static async Task<EvaluatorProcess> StartAsync(string redisConnectionString, string extractorAddress)
+    public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string> settings)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var assembly = Path.Combine(RedisServerProcess.RepositoryRoot(), "Evaluator.Service", "bin", configuration, "net10.0", "Evaluator.Service.dll");
+        var assembly = Path.Combine(RedisServerProcess.RepositoryRoot(), project, "bin", configuration, "net10.0", project + ".dll");
         int httpPort = RedisServerProcess.FreePort(), grpcPort = RedisServerProcess.FreePort();
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -36,21 +41,24 @@ public sealed class EvaluatorProcess : IAsyncDisposable
             {
                 ["Kestrel__Endpoints__http__Url"] = $"http://127.0.0.1:{httpPort}",
                 ["Kestrel__Endpoints__grpc__Url"] = $"http://127.0.0.1:{grpcPort}",
-                ["ConnectionStrings__cache"] = redisConnectionString,
-                ["Services__extractor__Address"] = extractorAddress,
-                ["Evaluator__DemoAutorun"] = "false",
                 ["Logging__LogLevel__Default"] = "Warning",
             },
         };
+        foreach (var (key, value) in settings)
+        {
+            startInfo.Environment[key] = value;
+        }
         var process = Process.Start(startInfo)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var evaluator = new EvaluatorProcess(process, httpPort, grpcPort);
-        await evaluator.WaitUntilHealthyAsync();
-        return evaluator;
+        var service = new ServiceProcess(process, httpPort, grpcPort) { _name = project };
+        await service.WaitUntilAliveAsync();
+        return service;
     }
 
-    private async Task WaitUntilHealthyAsync()
+    private string _name = "";
+
+    private async Task WaitUntilAliveAsync()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -58,7 +66,7 @@ public sealed class EvaluatorProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"Evaluator.Service exited with code {_process.ExitCode}");
+                throw new InvalidOperationException($"{_name} exited with code {_process.ExitCode}");
             }
             try
             {
@@ -75,7 +83,7 @@ public sealed class EvaluatorProcess : IAsyncDisposable
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException("Evaluator.Service did not answer /alive within 60 s");
+        throw new TimeoutException($"{_name} did not answer /alive within 60 s");
     }
 
     /// <summary>SIGKILL: no graceful shutdown, like a crash or an OOM kill.</summary>
