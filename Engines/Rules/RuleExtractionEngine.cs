@@ -20,6 +20,8 @@ internal struct Token
     public TokenKind Kind;
     public bool Latin;
     public bool GapBlock;
+    /// <summary>A gap skips this word without counting it ("بیمار", "از", "صبح", numbers).</summary>
+    public bool GapFree;
     /// <summary>A colon: "همسر بیمار: ..." introduces reported speech, like "میگه".</summary>
     public bool Colon;
     public int TermStart;
@@ -334,6 +336,26 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
         var best = -1;
         var segment = segments[index];
         var last = index == segments.Length - 1;
+        if (onlyPhrase < 0)
+        {
+            // Quick reject: no phrase of this segment can start at a token that carries none of their first terms.
+            ref readonly var first = ref tokens[tokenIndex];
+            if (first.Kind != TokenKind.Word)
+            {
+                return -1;
+            }
+            var bits = segment.FirstTermBits;
+            var any = false;
+            for (var t = 0; t < first.TermCount && !any; t++)
+            {
+                var term = terms[first.TermStart + t];
+                any = (bits[term >> 6] & (1UL << (term & 63))) != 0;
+            }
+            if (!any)
+            {
+                return -1;
+            }
+        }
         for (var p = onlyPhrase < 0 ? 0 : onlyPhrase; p < segment.Phrases.Length; p++)
         {
             if (onlyPhrase >= 0 && p != onlyPhrase)
@@ -354,13 +376,12 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                 }
                 continue;
             }
-            for (var skip = 0; skip <= segment.GapAfter; skip++)
+            // Skip up to GapAfter words (plus up to MaxFreeSkips gap-free words), never punctuation or a gap blocker.
+            var next = end;
+            var counted = 0;
+            var free = 0;
+            while (next < tokens.Length)
             {
-                var next = end + skip;
-                if (next >= tokens.Length || (skip > 0 && (tokens[next - 1].Kind != TokenKind.Word || tokens[next - 1].GapBlock)))
-                {
-                    break;
-                }
                 var r = MatchFrom(segments, index + 1, next, tokens, terms);
                 if (r >= 0)
                 {
@@ -370,10 +391,26 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                     }
                     break;
                 }
+                ref readonly var skipped = ref tokens[next];
+                if (skipped.Kind != TokenKind.Word || skipped.GapBlock)
+                {
+                    break;
+                }
+                if (skipped.GapFree && free < MaxFreeSkips)
+                {
+                    free++;
+                }
+                else if (++counted > segment.GapAfter)
+                {
+                    break;
+                }
+                next++;
             }
         }
         return best;
     }
+
+    private const int MaxFreeSkips = 4;
 
     private static int MatchPhrase(int[] phrase, int tokenIndex, ReadOnlySpan<Token> tokens, List<int> terms)
     {
@@ -471,10 +508,13 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                 var termStart = terms.Count;
                 _lexicon.TermsOf(s.AsSpan(start, i - start), terms);
                 var gapBlock = false;
+                var gapFree = char.IsAsciiDigit(c);
                 var blockers = _lexicon.GapBlockerTerms;
+                var freeTerms = _lexicon.GapFreeTerms;
                 for (var t = termStart; t < terms.Count; t++)
                 {
                     gapBlock |= blockers[terms[t]];
+                    gapFree |= freeTerms[terms[t]];
                 }
                 tokens.Add(new Token
                 {
@@ -485,6 +525,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                     TermStart = termStart,
                     TermCount = terms.Count - termStart,
                     GapBlock = gapBlock,
+                    GapFree = gapFree && !gapBlock,
                 });
                 continue;
             }

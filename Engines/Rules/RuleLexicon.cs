@@ -40,6 +40,9 @@ public enum EntryKind : byte
     /// <summary>A word a gap ("...") of an entry may not skip ("مشکلی", "دارد"): keeps "خواب مشکلی ندارد" from
     /// matching "خواب ... ندارد".</summary>
     GapBlocker,
+    /// <summary>A word a gap skips for free ("بیمار", "از", "صبح"): "ادرار بیمار از صبح خونی شده" matches
+    /// "ادرار ...2 خونی*". Numbers are free too.</summary>
+    GapFree,
     /// <summary>A causal or temporal adjunct head ("به دلیل", "بعد از", "because of"): a trigger it governs is the
     /// cause of the clause, so the clause's negative verb does not negate it ("به دلیل ضعف قادر به راه رفتن نیست").</summary>
     Adjunct,
@@ -78,6 +81,19 @@ internal sealed class PatternSegment
 
     /// <summary>How many words may be skipped before the next segment.</summary>
     public int GapAfter { get; }
+
+    /// <summary>Bit set over term ids: the first terms of <see cref="Phrases"/> (a quick reject before trying each phrase).</summary>
+    public ulong[] FirstTermBits { get; private set; } = [];
+
+    internal void BuildFirstTermBits(int termCount)
+    {
+        var bits = new ulong[(termCount + 63) / 64];
+        foreach (var phrase in Phrases)
+        {
+            bits[phrase[0] >> 6] |= 1UL << (phrase[0] & 63);
+        }
+        FirstTermBits = bits;
+    }
 }
 
 internal sealed class LexiconEntry
@@ -139,6 +155,13 @@ public sealed class RuleLexicon
         }
         Entries = entries;
         TermCount = termCount;
+        foreach (var entry in entries)
+        {
+            foreach (var segment in entry.Segments)
+            {
+                segment.BuildFirstTermBits(termCount);
+            }
+        }
         var byFirst = new List<(int Entry, int Phrase)>[termCount];
         foreach (var entry in entries)
         {
@@ -175,6 +198,9 @@ public sealed class RuleLexicon
 
     /// <summary>Indexed by term id: true for words a gap may not skip.</summary>
     internal bool[] GapBlockerTerms { get; private init; } = [];
+
+    /// <summary>Indexed by term id: true for words a gap skips without counting them.</summary>
+    internal bool[] GapFreeTerms { get; private init; } = [];
 
     /// <summary>Number of entries (triggers, pseudo-triggers and modifier cues).</summary>
     public int EntryCount => Entries.Length;
@@ -303,6 +329,7 @@ public sealed class RuleLexicon
         var entries = new List<LexiconEntry>();
         var seen = new HashSet<(int, EntryKind, string)>();
         var gapBlockers = new HashSet<int>();
+        var gapFree = new HashSet<int>();
 
         var currentFeature = -1;
         EntryKind? currentModifier = null;
@@ -447,7 +474,7 @@ public sealed class RuleLexicon
             {
                 continue;
             }
-            if (kind == EntryKind.GapBlocker)
+            if (kind is EntryKind.GapBlocker or EntryKind.GapFree)
             {
                 foreach (var segment in segments)
                 {
@@ -457,7 +484,7 @@ public sealed class RuleLexicon
                         {
                             throw new FormatException($"lexicon line {lineNo}: gap blockers are single words");
                         }
-                        gapBlockers.Add(phrase[0]);
+                        (kind == EntryKind.GapBlocker ? gapBlockers : gapFree).Add(phrase[0]);
                     }
                 }
                 continue;
@@ -476,7 +503,12 @@ public sealed class RuleLexicon
         {
             blockers[t] = true;
         }
-        return new RuleLexicon("rules-" + hash, [.. features], [.. ignored], exact, prefix, [.. entries], termCount) { GapBlockerTerms = blockers };
+        var free = new bool[termCount];
+        foreach (var t in gapFree)
+        {
+            free[t] = true;
+        }
+        return new RuleLexicon("rules-" + hash, [.. features], [.. ignored], exact, prefix, [.. entries], termCount) { GapBlockerTerms = blockers, GapFreeTerms = free };
     }
 
     /// <summary>
@@ -575,6 +607,7 @@ public sealed class RuleLexicon
         "pseudo_modifier" => EntryKind.PseudoModifier,
         "topic" => EntryKind.Topic,
         "gap_blocker" => EntryKind.GapBlocker,
+        "gap_free" => EntryKind.GapFree,
         "adjunct" => EntryKind.Adjunct,
         "conjunction" => EntryKind.Conjunction,
         "resolved_all" => EntryKind.ResolvedAll,

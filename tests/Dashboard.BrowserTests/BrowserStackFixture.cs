@@ -89,7 +89,7 @@ public sealed class BrowserStackFixture : IAsyncLifetime
             AcceptDownloads = true,
             Locale = "en-US",
         });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(60_000);
         return await context.NewPageAsync();
     }
 

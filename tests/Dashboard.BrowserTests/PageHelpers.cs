@@ -15,6 +15,27 @@ internal static class PageHelpers
     public static Task WaitForInteractiveAsync(this IPage page) =>
         page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 
+    /// <summary>Chooses a file once Blazor's InputFile has hooked its element (a change before that is lost).</summary>
+    public static async Task UploadAsync(this IPage page, string testId, string path)
+    {
+        await page.WaitForFunctionAsync($"() => {{ const e = document.querySelector('[data-testid={testId}]'); return !!e && e._blazorInputFileNextFileId !== undefined; }}");
+        await page.ByTestId(testId).SetInputFilesAsync(path);
+    }
+
+    /// <summary>Runs a test's steps; on failure keeps a screenshot of where the page stood.</summary>
+    public static async Task StepsAsync(this IPage page, string name, Func<Task> steps)
+    {
+        try
+        {
+            await steps();
+        }
+        catch
+        {
+            await page.ShotAsync("failed-" + name);
+            throw;
+        }
+    }
+
     public static Task ShotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserStackFixture.Screenshot(name), FullPage = true });
 

@@ -17,6 +17,8 @@ public abstract class DashboardContext : BunitContext
         Services.AddLogging();
         Services.AddSingleton<Evaluator.EvaluatorClient>(Evaluator);
         Services.AddSingleton(new DashboardAccess(false, false, false));
+        // Components see an interactive server circuit (they open streams only then).
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     protected FakeEvaluator Evaluator { get; } = new();
