@@ -76,6 +76,34 @@ public sealed class ResumeTests
         }
     }
 
+    [Fact]
+    public async Task A_cancelled_run_stops_keeps_what_it_stored_and_ends_its_watchers()
+    {
+        await using var extractor = new FakeExtractor();
+        await extractor.StartAsync();
+        await using var redis = await RedisServerProcess.StartAsync(RedisKind.RedisServer);
+        await using var evaluator = await StartEvaluatorAsync(redis, extractor);
+        var client = new EvaluatorClient(evaluator.Channel);
+        await client.ImportDatasetAsync(new ImportDatasetRequest { DatasetId = "cancel", Format = "jsonl", Content = Dataset() });
+        var run = await client.StartRunAsync(new StartRunRequest { DatasetId = "cancel", Concurrency = 1 });
+
+        using var watch = client.WatchRun(new WatchRunRequest { RunId = run.RunId });
+        await WaitForProgressAsync(client, run.RunId, atLeast: 10);
+        var cancelled = await client.CancelRunAsync(new CancelRunRequest { RunId = run.RunId });
+        Assert.Equal(RunState.Cancelled, cancelled.State);
+
+        RunInfo? last = null;
+        await foreach (var update in watch.ResponseStream.ReadAllAsync())
+        {
+            last = update.Run;
+        }
+        Assert.NotNull(last);
+        Assert.Equal(RunState.Cancelled, last.State);
+        Assert.InRange(last.Completed, 10, Records - 1);
+        var records = await client.ListRunRecordsAsync(new ListRunRecordsRequest { RunId = run.RunId, Limit = 1000 });
+        Assert.Equal(last.Completed, records.Total);
+    }
+
     private static Task<ServiceProcess> StartEvaluatorAsync(RedisServerProcess redis, FakeExtractor extractor) =>
         ServiceProcess.StartAsync("Evaluator.Service", new Dictionary<string, string>
         {
