@@ -17,6 +17,9 @@ var demoAutorun = builder.AddParameter("evaluator-demo-autorun");
 var openAiApiKey = string.IsNullOrEmpty(builder.Configuration["Parameters:openai-api-key"])
     ? null : builder.AddParameter("openai-api-key", secret: true);
 
+// Services wait for Redis to answer, and for the services they call to have started (not to be healthy):
+// the chain then starts nearly in parallel, and each client retries until its dependency answers. Health
+// still tells the truth: every /health includes the service's dependencies.
 var translator = builder.AddProject<Projects.Translator_Service>("translator")
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("Engine__Kind", translatorEngine)
@@ -25,7 +28,7 @@ var translator = builder.AddProject<Projects.Translator_Service>("translator")
 
 var extractor = builder.AddProject<Projects.Extractor_Service>("extractor")
     .WithReference(cache).WaitFor(cache)
-    .WithReference(translator).WaitFor(translator)
+    .WithReference(translator).WaitForStart(translator)
     .WithEnvironment("Engine__Kind", extractorEngine)
     .WithEnvironment("Engine__PromptMode", extractorPromptMode)
     .WithModelSettings(executionProvider, openAiApiKey, modelPathParameter: "extractor-model-path")
@@ -34,14 +37,14 @@ var extractor = builder.AddProject<Projects.Extractor_Service>("extractor")
 var evaluatorGrpcPort = builder.Configuration.GetValue("Ports:EvaluatorGrpc", 5090);
 var evaluator = builder.AddProject<Projects.Evaluator_Service>("evaluator")
     .WithReference(cache).WaitFor(cache)
-    .WithReference(extractor).WaitFor(extractor)
+    .WithReference(extractor).WaitForStart(extractor)
     .WithEnvironment("Evaluator__DemoAutorun", demoAutorun)
     .WithEndpoint(GrpcEndpoints.Grpc, endpoint => endpoint.Port = evaluatorGrpcPort)
     .WithGrpcServiceDefaults();
 
 var dashboardPort = builder.Configuration.GetValue("Ports:Dashboard", 5080);
 builder.AddProject<Projects.Dashboard_Web>("dashboard")
-    .WithReference(evaluator).WaitFor(evaluator)
+    .WithReference(evaluator).WaitForStart(evaluator)
     .WithEndpoint(GrpcEndpoints.Http, endpoint => endpoint.Port = dashboardPort)
     .WithHttpHealthCheck("/health", endpointName: GrpcEndpoints.Http)
     .WithExternalHttpEndpoints()
