@@ -54,7 +54,8 @@ public static class MetricFormat
 
     public static string Progress(int completed, int failed, int total)
     {
-        var text = $"{completed} / {total} records ({Percent(completed, total).ToString("0", Invariant)}%)";
+        // Floored: 100% only when every record is in.
+        var text = $"{completed} / {total} records ({Math.Floor(Percent(completed, total)).ToString("0", Invariant)}%)";
         return failed > 0 ? $"{text}, {failed} failed" : text;
     }
 

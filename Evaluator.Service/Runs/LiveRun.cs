@@ -11,7 +11,7 @@ public sealed class LiveRun(RunInfo info, IReadOnlyList<DatasetRecord> records, 
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly int _resumedWith = stored.Count;
     private readonly object _infoLock = new();
-    private readonly ConcurrentQueue<string> _newIds = new();
+    private readonly List<string> _arrived = [];
 
     public CancellationTokenSource Cancellation { get; } = new();
 
@@ -38,7 +38,10 @@ public sealed class LiveRun(RunInfo info, IReadOnlyList<DatasetRecord> records, 
     {
         if (_predictions.TryAdd(prediction.RecordId, prediction))
         {
-            _newIds.Enqueue(prediction.RecordId);
+            lock (_arrived)
+            {
+                _arrived.Add(prediction.RecordId);
+            }
         }
         else
         {
@@ -46,15 +49,18 @@ public sealed class LiveRun(RunInfo info, IReadOnlyList<DatasetRecord> records, 
         }
     }
 
-    /// <summary>Ids stored since the last call (for the watchers' "new records" list).</summary>
-    public IReadOnlyList<string> DrainNewIds()
+    /// <summary>
+    /// Ids stored in this process since a watcher's <paramref name="cursor"/> (each watcher keeps its own), for
+    /// the "new records" list of its updates.
+    /// </summary>
+    public IReadOnlyList<string> ArrivedSince(ref int cursor)
     {
-        var ids = new List<string>();
-        while (_newIds.TryDequeue(out var id))
+        lock (_arrived)
         {
-            ids.Add(id);
+            var ids = _arrived.GetRange(Math.Min(cursor, _arrived.Count), Math.Max(0, _arrived.Count - cursor));
+            cursor = _arrived.Count;
+            return ids;
         }
-        return ids;
     }
 
     /// <summary>Counts, rate and ETA as of now (metrics are filled by the caller).</summary>

@@ -87,6 +87,7 @@ public sealed class EvaluatorGrpcService(
         using var subscription = broadcaster.Subscribe(request.RunId);
         var run = await queries.GetRunAsync(request.RunId);
         await responseStream.WriteAsync(new RunUpdate { Run = run }, cancellationToken);
+        var cursor = 0;
 
         while (!IsFinished(run.State))
         {
@@ -104,7 +105,7 @@ public sealed class EvaluatorGrpcService(
             if (runs.TryGetActive(request.RunId, out var live))
             {
                 update.Run = runs.Snapshot(live, final: false);
-                update.NewRecordIds.AddRange(live.DrainNewIds());
+                update.NewRecordIds.AddRange(live.ArrivedSince(ref cursor));
             }
             else
             {

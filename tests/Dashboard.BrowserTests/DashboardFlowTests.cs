@@ -36,6 +36,8 @@ public sealed class DashboardFlowTests(BrowserStackFixture stack, ITestOutputHel
             // New run on it: both strategies, paired.
             await page.GotoInteractiveAsync("runs/new?dataset=browser-e2e");
             await page.GetByText("Both (paired runs, compared)").ClickAsync();
+            await page.ByTestId("run-profile-engines").WaitForAsync();
+            await page.ShotAsync("02b-new-run");
             await page.ByTestId("run-start").ClickAsync();
             await page.WaitForURLAsync("**/runs/*");
             await page.WaitForInteractiveAsync();

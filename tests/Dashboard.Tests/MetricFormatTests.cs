@@ -43,6 +43,7 @@ public class MetricFormatTests
     {
         Assert.Equal("12 / 40 records (30%)", MetricFormat.Progress(12, 0, 40));
         Assert.Equal("12 / 40 records (30%), 2 failed", MetricFormat.Progress(12, 2, 40));
+        Assert.Equal("350 / 351 records (99%)", MetricFormat.Progress(350, 0, 351));
         Assert.Equal(0, MetricFormat.Percent(3, 0));
         Assert.Equal("3.2 records/s", MetricFormat.Rate(3.21));
         Assert.Equal("25 records/s", MetricFormat.Rate(25.4));

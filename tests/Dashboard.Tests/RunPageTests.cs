@@ -133,6 +133,25 @@ public class RunPageTests : DashboardContext
     }
 
     [Fact]
+    public async Task Moving_to_another_run_follows_that_run_instead()
+    {
+        Evaluator.OnGetRun = request => new RunInfo { RunId = request.RunId, State = RunState.Running, Total = 10, Completed = request.RunId == "run-1" ? 1 : 6 };
+        var firstOpened = Evaluator.StreamOpened.Task;
+        var cut = Render<Run>(p => p.Add(c => c.RunId, "run-1"));
+        var first = await firstOpened.WaitAsync(Wait);
+        var secondOpened = Evaluator.StreamOpened.Task;
+
+        cut.Render(p => p.Add(c => c.RunId, "run-2"));
+        var second = await secondOpened.WaitAsync(Wait);
+
+        Assert.True(Evaluator.StreamTokens[0].IsCancellationRequested);
+        Assert.False(Evaluator.StreamTokens[1].IsCancellationRequested);
+        await first.Writer.WriteAsync(new RunUpdate { Run = new RunInfo { RunId = "run-1", State = RunState.Running, Total = 10, Completed = 2 } });
+        await second.Writer.WriteAsync(new RunUpdate { Run = new RunInfo { RunId = "run-2", State = RunState.Running, Total = 10, Completed = 9 } });
+        cut.WaitForAssertion(() => Assert.Equal("90", cut.Find("[data-testid=run-progress]").GetAttribute("data-percent")), Wait);
+    }
+
+    [Fact]
     public async Task A_broken_stream_is_reported_and_reopened()
     {
         Evaluator.OnGetRun = _ => Running(1);
