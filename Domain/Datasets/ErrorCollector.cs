@@ -23,3 +23,25 @@ internal sealed class ErrorCollector(int max)
         _errors.Add(new DatasetError(line, id, message));
     }
 }
+
+/// <summary>The non-blank lines of a JSONL text with their 1-based numbers (a leading byte order mark dropped).</summary>
+internal static class JsonlLines
+{
+    public static IEnumerable<(int Number, string Line)> Read(TextReader reader)
+    {
+        int number = 0;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            number++;
+            if (number == 1)
+            {
+                line = line.TrimStart('\uFEFF'); // a byte order mark left in text input
+            }
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                yield return (number, line);
+            }
+        }
+    }
+}

@@ -52,28 +52,18 @@ public static class DatasetReader
         var errors = new ErrorCollector(limits.MaxErrors);
         var validator = new RecordValidator(catalogue, limits, errors);
         var records = new List<DatasetRecord>();
-        int lineNumber = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null && !errors.Full)
+        foreach (var (lineNumber, line) in JsonlLines.Read(reader))
         {
-            lineNumber++;
-            if (lineNumber == 1)
+            if (errors.Full)
             {
-                line = line.TrimStart('\uFEFF'); // a byte order mark left in text input
-            }
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
+                errors.Add(lineNumber, null, "stopped reading: too many errors"); // marks truncation
+                break;
             }
             var record = ParseLine(line, lineNumber, validator, errors);
             if (record is not null)
             {
                 records.Add(record);
             }
-        }
-        if (errors.Full && line is not null)
-        {
-            errors.Add(lineNumber, null, "stopped reading: too many errors"); // marks truncation
         }
         return errors.Count == 0
             ? new DatasetParseResult(records, [])

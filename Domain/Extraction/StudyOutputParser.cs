@@ -186,9 +186,11 @@ public static partial class StudyOutputParser
         _ => null,
     };
 
-    // The chat-template clean-up the model engines apply before parsing (same rules as
-    // Engines/Models/ModelOutputCleaner.StripChatArtefacts), so an output file scored here reads the same.
-    private static readonly string[] s_endOfTurnMarkers =
+    // The chat-template clean-up, one implementation for the model engines (ModelOutputCleaner calls it)
+    // and for outputs scored here, so both read a model's answer the same way.
+
+    /// <summary>Tokens that end a turn: the answer stops at the first one (anything after is a new turn or junk).</summary>
+    public static readonly IReadOnlyList<string> EndOfTurnMarkers =
     [
         "<|im_end|>", "<|end|>", "<|eot_id|>", "<|eom_id|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>",
         "</s>", "<eos>", "<|END_OF_TURN_TOKEN|>", "<|return|>", "<|user|>", "<|im_start|>", "<|start_header_id|>",
@@ -209,15 +211,7 @@ public static partial class StudyOutputParser
             return string.Empty;
         }
         var result = LeadingRoleHeader().Replace(text, string.Empty);
-        int cut = -1;
-        foreach (var marker in s_endOfTurnMarkers)
-        {
-            int index = result.IndexOf(marker, StringComparison.Ordinal);
-            if (index >= 0 && (cut < 0 || index < cut))
-            {
-                cut = index;
-            }
-        }
+        int cut = FirstEndMarker(result);
         if (cut >= 0)
         {
             result = result[..cut];
@@ -227,6 +221,21 @@ public static partial class StudyOutputParser
             result = result.Replace(marker, string.Empty, StringComparison.Ordinal);
         }
         return ResidualControlToken().Replace(result, string.Empty).Trim();
+    }
+
+    /// <summary>Index of the first end-of-turn marker, or -1.</summary>
+    public static int FirstEndMarker(string text)
+    {
+        int first = -1;
+        foreach (var marker in EndOfTurnMarkers)
+        {
+            int index = text.IndexOf(marker, StringComparison.Ordinal);
+            if (index >= 0 && (first < 0 || index < first))
+            {
+                first = index;
+            }
+        }
+        return first;
     }
 
     [GeneratedRegex(@"^\s*(?:<\|im_start\|>\s*assistant\s*|<start_of_turn>\s*model\s*|<\|start_header_id\|>\s*assistant\s*<\|end_header_id\|>\s*|<\|START_OF_TURN_TOKEN\|>\s*<\|CHATBOT_TOKEN\|>\s*)")]

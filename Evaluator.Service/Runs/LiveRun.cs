@@ -34,6 +34,35 @@ public sealed class LiveRun(RunInfo info, IReadOnlyList<DatasetRecord> records, 
         }
     }
 
+    /// <summary>Records the engines that answered, once (the first prediction names them).</summary>
+    public void NoteEngines(Contracts.Common.V1.EngineInfo? extractor, Contracts.Common.V1.EngineInfo? translator)
+    {
+        lock (_infoLock)
+        {
+            info.ExtractorEngine ??= extractor;
+            info.TranslatorEngine ??= translator;
+        }
+    }
+
+    private (int Count, Metrics Metrics)? _runningMetrics;
+
+    /// <summary>
+    /// Running metrics (no intervals), computed once per number of stored predictions: watchers and the
+    /// telemetry gauges all ask for them, often between two predictions.
+    /// </summary>
+    public Metrics RunningMetrics(Func<Metrics> compute)
+    {
+        var count = _predictions.Count;
+        var cached = _runningMetrics;
+        if (cached is { } hit && hit.Count == count)
+        {
+            return hit.Metrics;
+        }
+        var metrics = compute();
+        _runningMetrics = (count, metrics);
+        return metrics;
+    }
+
     public void Add(RecordPrediction prediction)
     {
         if (_predictions.TryAdd(prediction.RecordId, prediction))

@@ -231,8 +231,9 @@ public sealed partial class RunCoordinator(
     public RunInfo Snapshot(LiveRun live, bool final)
     {
         var progress = live.Progress();
-        progress.Metrics = scoring.Score(live.Records, live.Predictions, progress.ExcludeMissing,
-            final ? progress.BootstrapResamples : 0);
+        progress.Metrics = final
+            ? scoring.Score(live.Records, live.Predictions, progress.ExcludeMissing, progress.BootstrapResamples)
+            : live.RunningMetrics(() => scoring.Score(live.Records, live.Predictions, progress.ExcludeMissing, 0));
         return progress;
     }
 
@@ -268,14 +269,7 @@ public sealed partial class RunCoordinator(
                     recorded.Evidence.Add(feature.Evidence.Select(e => new EvidenceSpan { Start = e.Start, End = e.End, Quote = e.Quote, Source = e.Source }));
                     prediction.Features.Add(recorded);
                 }
-                if (live.Info.ExtractorEngine is null)
-                {
-                    live.Update(info =>
-                    {
-                        info.ExtractorEngine ??= response.Engine;
-                        info.TranslatorEngine ??= response.TranslatorEngine;
-                    });
-                }
+                live.NoteEngines(response.Engine, response.TranslatorEngine);
                 if (!string.IsNullOrEmpty(record.Translation) && !string.IsNullOrEmpty(response.Translation))
                 {
                     prediction.Chrf = Chrf.Sentence(response.Translation, record.Translation);

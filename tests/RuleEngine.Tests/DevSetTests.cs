@@ -1,3 +1,4 @@
+using ClinicalAspire.Domain.Metrics;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -140,13 +141,13 @@ public sealed class DevSetTests(ITestOutputHelper output)
         for (var k = 0; k < Keys.Length; k++)
         {
             var key = Keys[k];
-            var m = BinaryMetrics.From(records.Select((r, i) => (r.Labels[key], predictions[i][k].Value == FeatureValue.True)));
+            var m = Confusion(records.Select((r, i) => (r.Labels[key], predictions[i][k].Value == FeatureValue.True)));
             f1s.Add(m.MacroF1);
             mccs.Add(m.Mcc);
             sens.Add(m.Sensitivity);
             specs.Add(m.Specificity);
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"{key,-18} {m.Tp + m.Fn,3} {m.Tp,4} {m.Fp,3} {m.Fn,3}  {m.Precision,5:0.000}  {m.Sensitivity,5:0.000}  {m.Specificity,5:0.000}  {m.MacroF1,6:0.000}  {m.Mcc,6:0.000}");
+                $"{key,-18} {m.TruePositives + m.FalseNegatives,3} {m.TruePositives,4} {m.FalsePositives,3} {m.FalseNegatives,3}  {m.Precision,5:0.000}  {m.Sensitivity,5:0.000}  {m.Specificity,5:0.000}  {m.MacroF1,6:0.000}  {m.Mcc,6:0.000}");
             for (var i = 0; i < records.Count; i++)
             {
                 var truth = records[i].Labels[key];
@@ -157,13 +158,27 @@ public sealed class DevSetTests(ITestOutputHelper output)
                 }
             }
         }
-        var medianF1 = BinaryMetrics.Median(f1s);
-        var medianMcc = BinaryMetrics.Median(mccs);
+        var medianF1 = Percentile.Median(f1s.ToArray());
+        var medianMcc = Percentile.Median(mccs.ToArray());
         sb.AppendLine(CultureInfo.InvariantCulture,
-            $"median macro-F1 {medianF1:0.000}  median MCC {medianMcc:0.000}  median sensitivity {BinaryMetrics.Median(sens):0.000}  median specificity {BinaryMetrics.Median(specs):0.000}");
+            $"median macro-F1 {medianF1:0.000}  median MCC {medianMcc:0.000}  median sensitivity {Percentile.Median(sens.ToArray()):0.000}  median specificity {Percentile.Median(specs.ToArray()):0.000}");
         sb.AppendLine("errors (record id, feature; synthetic data):");
         sb.Append(errors);
         output.WriteLine(sb.ToString());
         return (medianF1, medianMcc);
+    }
+
+    /// <summary>The confusion counts of one feature, scored with the project's own (scikit-learn-checked) metrics.</summary>
+    private static ConfusionCounts Confusion(IEnumerable<(bool Truth, bool Predicted)> pairs)
+    {
+        int tp = 0, fp = 0, tn = 0, fn = 0;
+        foreach (var (truth, predicted) in pairs)
+        {
+            if (truth && predicted) tp++;
+            else if (!truth && predicted) fp++;
+            else if (!truth) tn++;
+            else fn++;
+        }
+        return new ConfusionCounts(tp, fp, tn, fn);
     }
 }
