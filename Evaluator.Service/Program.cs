@@ -10,7 +10,9 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGrpcServiceDefaults();
-builder.AddClinicalRedis();
+// Redis is the Evaluator's store of record (datasets, runs, predictions), not just a cache: a large import
+// on a loaded machine may take longer than the cache's 2 s budget.
+builder.AddClinicalRedis(commandTimeout: TimeSpan.FromSeconds(10));
 builder.AddGrpcServiceClient<Extractor.ExtractorClient>("extractor");
 
 builder.Services.Configure<EvaluatorOptions>(builder.Configuration.GetSection(EvaluatorOptions.SectionName));

@@ -3,7 +3,6 @@ using ClinicalAspire.Evaluator.Runs;
 using ClinicalAspire.Evaluator.Storage;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace ClinicalAspire.Evaluator.Datasets;
 
@@ -23,17 +22,18 @@ public sealed partial class DemoSeeder(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await SeedAsync();
-                return;
-            }
-            catch (RedisException)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-            }
+            // Redis may be starting or slow: wait for it rather than stop the Evaluator.
+            await StoreRetry.RunAsync(SeedAsync, ex => LogSeedRetry(logger, ex.GetType().Name), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // The demo is a convenience: without it the Evaluator still serves everything else.
+            LogSeedFailed(logger, ex);
         }
     }
 
@@ -62,6 +62,13 @@ public sealed partial class DemoSeeder(
             LogAutorun(logger, run.RunId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seeding the demo waits for Redis ({ExceptionType})")]
+    private static partial void LogSeedRetry(ILogger logger, string exceptionType);
+
+    // The demo is the project's own synthetic data, so the exception may be logged whole.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Seeding the demo failed; the Evaluator runs without it")]
+    private static partial void LogSeedFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Imported the demo dataset")]
     private static partial void LogImported(ILogger logger);

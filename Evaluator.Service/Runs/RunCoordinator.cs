@@ -138,22 +138,12 @@ public sealed partial class RunCoordinator(
 
     private async Task ResumeUnfinishedRunsAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        // Redis may not be up yet: the runs wait in the store until it answers.
+        var unfinished = await Retry(() => store.ListRunsAsync(limit: 0), cancellationToken);
+        foreach (var run in unfinished.Where(r => r.State is RunState.Pending or RunState.Running).Reverse())
         {
-            try
-            {
-                foreach (var run in (await store.ListRunsAsync(limit: 0)).Where(r => r.State is RunState.Pending or RunState.Running).Reverse())
-                {
-                    LogResuming(logger, run.RunId, run.State);
-                    await _queue.Writer.WriteAsync(run.RunId, cancellationToken);
-                }
-                return;
-            }
-            catch (RedisException)
-            {
-                // Redis is not up yet: try again shortly, runs wait in the store.
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-            }
+            LogResuming(logger, run.RunId, run.State);
+            await _queue.Writer.WriteAsync(run.RunId, cancellationToken);
         }
     }
 
@@ -299,27 +289,11 @@ public sealed partial class RunCoordinator(
         _ => "missing",
     };
 
-    /// <summary>Retries a store operation while Redis is unreachable (a restart), until cancelled.</summary>
-    private async Task<T> Retry<T>(Func<Task<T>> action, CancellationToken cancellationToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (true)
-        {
-            try
-            {
-                return await action();
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                LogStoreRetry(logger, ex.GetType().Name);
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
-            }
-        }
-    }
+    private Task<T> Retry<T>(Func<Task<T>> action, CancellationToken cancellationToken) =>
+        StoreRetry.RunAsync(action, ex => LogStoreRetry(logger, ex.GetType().Name), cancellationToken);
 
     private Task Retry(Func<Task> action, CancellationToken cancellationToken) =>
-        Retry(async () => { await action(); return true; }, cancellationToken);
+        StoreRetry.RunAsync(action, ex => LogStoreRetry(logger, ex.GetType().Name), cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} queued: dataset {DatasetId}, strategy {Strategy}, {Total} records")]
     private static partial void LogStarted(ILogger logger, string runId, string datasetId, string strategy, int total);

@@ -17,8 +17,13 @@ public static class RedisExtensions
     /// health check that reports Degraded, not Unhealthy, when Redis can't be reached.
     /// With no connection string at all, the service runs without a cache.
     /// </summary>
-    public static TBuilder AddClinicalRedis<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <param name="commandTimeout">
+    /// How long a command may take: short (2 s) where Redis is only a cache and answering uncached is better
+    /// than waiting; longer where Redis is the store of record (the Evaluator's datasets and runs).
+    /// </param>
+    public static TBuilder AddClinicalRedis<TBuilder>(this TBuilder builder, TimeSpan? commandTimeout = null) where TBuilder : IHostApplicationBuilder
     {
+        var timeoutMs = (int)(commandTimeout ?? TimeSpan.FromSeconds(2)).TotalMilliseconds;
         var cacheOptions = builder.Configuration.GetSection(ResultCacheOptions.SectionName).Get<ResultCacheOptions>() ?? new ResultCacheOptions();
         builder.Services.AddSingleton(cacheOptions);
 
@@ -36,8 +41,8 @@ public static class RedisExtensions
                 // Start and keep answering while Redis is down; reconnect in the background.
                 options.AbortOnConnectFail = false;
                 options.ConnectTimeout = 2000;
-                options.SyncTimeout = 2000;
-                options.AsyncTimeout = 2000;
+                options.SyncTimeout = timeoutMs;
+                options.AsyncTimeout = timeoutMs;
             });
         builder.Services.AddSingleton(sp => new ResultCache(
             sp.GetRequiredService<IConnectionMultiplexer>(), cacheOptions, sp.GetRequiredService<Logging.ILogger<ResultCache>>()));

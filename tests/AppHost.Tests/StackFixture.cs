@@ -1,7 +1,6 @@
 using Aspire.Hosting;
 using Grpc.Net.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using ClinicalAspire.Testing;
 
 namespace ClinicalAspire.AppHost.Tests;
 
@@ -25,18 +24,8 @@ public class StackFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"Cache:Mode={CacheMode}", "Parameters:evaluator-demo-autorun=false", .. Settings],
-            (options, _) => options.DisableDashboard = true);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-
-        App = await builder.BuildAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await App.StartAsync(timeout.Token);
-        foreach (var resource in Resources)
-        {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-        }
+        App = await StackLauncher.StartAsync(
+            [$"Cache:Mode={CacheMode}", "Parameters:evaluator-demo-autorun=false", .. Settings], Resources, TimeSpan.FromMinutes(3));
         StartupTime = started.Elapsed;
     }
 
@@ -58,7 +47,10 @@ public class StackFixture : IAsyncLifetime
         {
             channel.Dispose();
         }
-        await App.StopAsync();
-        await App.DisposeAsync();
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
     }
 }

@@ -2,8 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Aspire.Hosting;
 using Grpc.Net.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using ClinicalAspire.Testing;
 using Microsoft.Playwright;
 
 namespace ClinicalAspire.Dashboard.BrowserTests;
@@ -46,7 +45,7 @@ public sealed class BrowserStackFixture : IAsyncLifetime
         Directory.CreateDirectory(OutputDirectory);
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        App = await StackLauncher.StartAsync(
             [
                 $"Cache:Mode={CacheMode}",
                 "Cache:Persistent=false",
@@ -54,16 +53,7 @@ public sealed class BrowserStackFixture : IAsyncLifetime
                 $"Ports:Dashboard={FreePort()}",
                 $"Ports:EvaluatorGrpc={FreePort()}",
             ],
-            (options, _) => options.DisableDashboard = true);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-
-        App = await builder.BuildAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await App.StartAsync(timeout.Token);
-        foreach (var resource in Resources)
-        {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-        }
+            Resources, TimeSpan.FromMinutes(4));
         DashboardUrl = App.GetEndpoint("dashboard", "http");
         StartupTime = started.Elapsed;
 

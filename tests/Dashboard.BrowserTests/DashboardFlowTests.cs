@@ -177,25 +177,7 @@ public sealed class DashboardFlowTests(BrowserStackFixture stack, ITestOutputHel
             PageHelpers.Record($"run {runId}: {summary}");
 
             // A finished run's page, opened in a new tab (twice: the first open also pays for any cold path).
-            var firstRender = TimeSpan.Zero;
-            string timing = "";
-            for (var attempt = 1; attempt <= 2; attempt++)
-            {
-                var reopened = await stack.NewPageAsync();
-                var clock = Stopwatch.StartNew();
-                await reopened.GotoAsync($"runs/{runId}", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
-                await reopened.ByTestId("feature-row").Nth(12).WaitForAsync();
-                firstRender = clock.Elapsed;
-                await reopened.WaitForInteractiveAsync();
-                var interactive = clock.Elapsed;
-                var navigation = await reopened.EvaluateAsync<double[]>(
-                    "(() => { const n = performance.getEntriesByType('navigation')[0]; return [n.responseStart - n.requestStart, n.responseEnd - n.requestStart, n.domContentLoadedEventEnd - n.requestStart]; })()");
-                timing = $"finished run page (open {attempt}): server first byte {navigation[0]:0} ms, HTML complete {navigation[1]:0} ms, " +
-                    $"DOMContentLoaded {navigation[2]:0} ms, per-feature table shown {firstRender.TotalMilliseconds:0} ms, interactive {interactive.TotalMilliseconds:0} ms";
-                output.WriteLine(timing);
-                PageHelpers.Record($"run {runId}: {timing}");
-                await reopened.Context.CloseAsync();
-            }
+            var (firstRender, timing) = await RunPageTiming.MeasureAsync(stack, runId, "finished demo run page", output);
             Assert.True(firstRender < TimeSpan.FromSeconds(10), timing);
         });
     }
@@ -254,29 +236,7 @@ public sealed class DashboardFlowTests(BrowserStackFixture stack, ITestOutputHel
             }
         }
 
-        string timing = "";
-        var firstRender = TimeSpan.Zero;
-        for (var attempt = 1; attempt <= 2; attempt++)
-        {
-            var page = await stack.NewPageAsync();
-            var clock = Stopwatch.StartNew();
-            await page.GotoAsync($"runs/{run.RunId}", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
-            await page.ByTestId("feature-row").Nth(12).WaitForAsync();
-            firstRender = clock.Elapsed;
-            await page.WaitForInteractiveAsync();
-            var interactive = clock.Elapsed;
-            // Chromium's JS heap for the page (performance.memory), the browser-side cost of the page.
-            var heapMb = await page.EvaluateAsync<double>("performance.memory ? performance.memory.usedJSHeapSize / 1048576 : -1");
-            timing = $"1,221-record finished run page (open {attempt}): per-feature table shown {firstRender.TotalMilliseconds:0} ms, " +
-                $"interactive {interactive.TotalMilliseconds:0} ms, JS heap {heapMb:0.0} MB";
-            output.WriteLine(timing);
-            PageHelpers.Record($"run {run.RunId}: {timing}");
-            if (attempt == 2)
-            {
-                await page.ShotAsync("10-study-size-run");
-            }
-            await page.Context.CloseAsync();
-        }
+        var (firstRender, timing) = await RunPageTiming.MeasureAsync(stack, run.RunId, "1,221-record finished run page", output, screenshot: "10-study-size-run");
         Assert.True(firstRender < TimeSpan.FromSeconds(10), timing);
     }
 }

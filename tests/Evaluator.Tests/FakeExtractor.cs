@@ -28,6 +28,8 @@ public sealed class FakeExtractor : Extractor.ExtractorBase, IAsyncDisposable
     {
         var port = TestSupport.RedisServerProcess.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
+        // The test output also holds the Evaluator's appsettings.json (its Kestrel endpoints): ignore it.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, o => o.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();

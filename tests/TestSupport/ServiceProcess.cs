@@ -25,6 +25,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
+    public bool HasExited => _process.HasExited;
+
     public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string> settings)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
