@@ -90,6 +90,24 @@ public class RunPageTests : DashboardContext
     }
 
     [Fact]
+    public void A_finished_run_shows_its_table_and_records_without_opening_a_stream()
+    {
+        Evaluator.OnGetRun = _ => Completed();
+        Evaluator.OnListRunRecords = _ => new ListRunRecordsResponse { Total = 1, Records = { new RecordPrediction { RecordId = "r-1", Text = "note", Language = "en" } } };
+
+        var cut = Render<Run>(p => p.Add(c => c.RunId, "run-1"));
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal(2, cut.FindAll("[data-testid=feature-row]").Count);
+            Assert.Single(cut.FindAll("[data-testid=record-row]"));
+            Assert.Equal("completed", cut.Find("[data-testid=run-progress]").GetAttribute("data-state"));
+        }, Wait);
+        Assert.Empty(Evaluator.Streams);
+        Assert.Empty(cut.FindAll("[data-testid=live]"));
+    }
+
+    [Fact]
     public void Opening_a_record_shows_its_note_with_the_evidence_marked()
     {
         var run = Completed();
