@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Startup, idle memory and shutdown of the whole stack under the AppHost, as a user runs it:
-#   time from `dotnet run --project AppHost` (already built) until every service and Redis report healthy
-#   (through `clinical status`, which asks the Evaluator for the whole chain) and the dashboard answers /health;
+#   time from `dotnet run --project AppHost` (already built) until every service reports healthy on its own
+#   /health (Redis included), then until `clinical status` confirms it through the Evaluator;
 #   the resident memory of each process 10 s later; the time from stopping the AppHost until every process is gone.
 # Usage: bash bench/startup.sh [-c Debug|Release] [AppHost settings, e.g. Cache:Mode=embedded]
 set -euo pipefail
@@ -24,13 +24,27 @@ setsid dotnet run --project AppHost --no-build -c "$configuration" -- Parameters
 apphost=$!
 trap 'kill -TERM -- -$apphost 2>/dev/null || true' EXIT
 
-# --max-time: DCP's proxy accepts connections before the dashboard listens and may hold one for ~10 s.
-until curl -sf --max-time 1 http://localhost:5080/health > /dev/null 2>&1 && "${clinical[@]}" status > /dev/null 2>&1; do
+# Healthy = the /health of every service process reports "Healthy" (Redis included). The processes
+# listen on ports DCP picks, found with ss.
+# --max-time: DCP's proxy accepts connections before a service listens and may hold one for ~10 s.
+all_healthy() {
+  local name port ok
+  for name in Translator.Serv Extractor.Servi Evaluator.Servi Dashboard.Web; do
+    ok=0
+    for port in $(ss -ltnpH 2>/dev/null | grep "\"$name" | awk '{ print $4 }' | grep -oE '[0-9]+$' | sort -u); do
+      [[ "$(curl -s --max-time 1 "http://localhost:$port/health")" == '{"status":"Healthy"'* ]] && ok=1 && break
+    done
+    [[ $ok == 1 ]] || return 1
+  done
+}
+until all_healthy; do
   if ! kill -0 "$apphost" 2>/dev/null; then echo "the AppHost stopped; its output: $log" >&2; exit 1; fi
   sleep 0.25
 done
 healthy=$(date +%s.%N)
-echo "every resource healthy after $(seconds "$started" "$healthy") s (from dotnet run --no-build, $configuration)"
+echo "every service healthy (its /health, Redis included) after $(seconds "$started" "$healthy") s (from dotnet run --no-build, $configuration)"
+until curl -sf --max-time 1 http://localhost:5080/health > /dev/null 2>&1 && "${clinical[@]}" status > /dev/null 2>&1; do sleep 0.25; done
+echo "clinical status (the Evaluator asked for the whole chain) answers healthy after $(seconds "$started" "$(date +%s.%N)") s"
 
 sleep 10
 echo "resident memory when idle:"
