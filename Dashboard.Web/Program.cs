@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using ClinicalAspire.Contracts.Evaluator.V1;
 using ClinicalAspire.Dashboard.Components;
+using ClinicalAspire.Dashboard.Hosting;
 using ClinicalAspire.Dashboard.Security;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -16,6 +17,7 @@ builder.AddGrpcServiceClient<Evaluator.EvaluatorClient>("evaluator");
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddRadzenComponents();
+builder.Services.AddHostedService<PageWarmup>();
 
 // Access: open in Development; elsewhere sign-in through OpenID Connect when configured, else the administrator key.
 var oidc = builder.Configuration.GetSection("Authentication:Oidc");
