@@ -104,7 +104,8 @@ public sealed class ResumeTests
         Assert.Equal(last.Completed, records.Total);
     }
 
-    private static Task<ServiceProcess> StartEvaluatorAsync(RedisServerProcess redis, FakeExtractor extractor) =>
+    /// <summary>The Evaluator's build output as a process against this Redis and extractor, demo run off.</summary>
+    internal static Task<ServiceProcess> StartEvaluatorAsync(RedisServerProcess redis, FakeExtractor extractor) =>
         ServiceProcess.StartAsync("Evaluator.Service", new Dictionary<string, string>
         {
             ["ConnectionStrings__cache"] = redis.ConnectionString,

@@ -15,12 +15,7 @@ public sealed class SlowRedisTests
         await extractor.StartAsync();
         await using var redis = await RedisServerProcess.StartAsync(RedisKind.RedisServer);
         redis.Freeze();
-        await using var evaluator = await ServiceProcess.StartAsync("Evaluator.Service", new Dictionary<string, string>
-        {
-            ["ConnectionStrings__cache"] = redis.ConnectionString,
-            ["Services__extractor__Address"] = extractor.Address,
-            ["Evaluator__DemoAutorun"] = "false",
-        });
+        await using var evaluator = await ResumeTests.StartEvaluatorAsync(redis, extractor);
 
         // Connections open but nothing answers: the demo import fails a few times meanwhile.
         await Task.Delay(TimeSpan.FromSeconds(5));
