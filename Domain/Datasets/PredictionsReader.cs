@@ -9,7 +9,8 @@ namespace ClinicalAspire.Domain.Datasets;
 /// <summary>
 /// Reads predictions made elsewhere, JSONL, one record per line, either
 /// <c>{"id": "...", "predictions": {"&lt;key&gt;": true|false|1|0|null}}</c> (null or absent key = missing) or
-/// <c>{"id": "...", "output": "&lt;raw model text&gt;"}</c>, read with the study's rules (<see cref="StudyOutputParser"/>);
+/// <c>{"id": "...", "output": "&lt;raw model text&gt;"}</c>, read with the study's rules (<see cref="StudyOutputParser"/>,
+/// lenient: every English and Persian name of a feature, the study's spellings included);
 /// <c>"output": null</c> means the extraction failed (every feature missing). All or nothing, like
 /// <see cref="DatasetReader"/>; blank lines skipped.
 /// </summary>

@@ -39,6 +39,7 @@ public sealed partial class FeatureCatalogue
                 throw new FeatureCatalogueException($"feature key '{feature.Key}' appears twice");
             }
         }
+        CheckAliases(Features);
     }
 
     /// <summary>Catalogue version; part of prompt versions and cache keys.</summary>
@@ -87,6 +88,41 @@ public sealed partial class FeatureCatalogue
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("ClinicalAspire.Domain.features.json")
             ?? throw new InvalidOperationException("the default feature catalogue is not embedded");
         return Load(stream);
+    }
+
+    /// <summary>
+    /// An alias must be a real name and must not name another feature: the lenient parser matches names ignoring case,
+    /// so a shared name would hand one feature's answer to the other.
+    /// </summary>
+    private static void CheckAliases(IReadOnlyList<FeatureDefinition> features)
+    {
+        var owners = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var feature in features)
+        {
+            if (feature.Aliases.En.Concat(feature.Aliases.Fa).Any(string.IsNullOrWhiteSpace))
+            {
+                throw new FeatureCatalogueException($"feature '{feature.Key}' has a blank alias");
+            }
+            foreach (var name in feature.AllNames)
+            {
+                if (!owners.TryGetValue(name, out var keys))
+                {
+                    owners[name] = keys = [];
+                }
+                keys.Add(feature.Key);
+            }
+        }
+        foreach (var feature in features)
+        {
+            foreach (var alias in feature.Aliases.En.Concat(feature.Aliases.Fa))
+            {
+                var other = owners[alias.Trim()].FirstOrDefault(key => key != feature.Key);
+                if (other is not null)
+                {
+                    throw new FeatureCatalogueException($"feature '{feature.Key}': alias '{alias.Trim()}' is also a name of feature '{other}'");
+                }
+            }
+        }
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]

@@ -35,6 +35,21 @@ public sealed class PredictionsReaderTests
         Assert.All(result.Records[2].Predictions.Values, v => Assert.Equal(FeatureValue.Missing, v));
     }
 
+    [Fact]
+    public void Raw_outputs_in_the_studys_english_and_persian_spellings_are_read()
+    {
+        string Line(string id, string output) => $"{{\"id\": \"{id}\", \"output\": {System.Text.Json.JsonSerializer.Serialize(output)}}}";
+        var content = Line("en", StudyAnswers.Answer(persian: false)) + "\n" + Line("fa", StudyAnswers.Answer(persian: true, value: key => key == "sleep" ? "بله" : null));
+        var result = PredictionsReader.ReadJsonl(content);
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.All(result.Records[0].Predictions, p => Assert.Equal(StudyAnswers.Expected(p.Key), p.Value));
+        var fa = result.Records[1].Predictions;
+        Assert.Equal(FeatureValue.True, fa["cost"]);
+        Assert.Equal(FeatureValue.True, fa["sleep"]); // lenient: Persian yes
+        Assert.Equal(FeatureValue.False, fa["urinary"]);
+        Assert.Equal(13, fa.Values.Count(v => v != FeatureValue.Missing));
+    }
+
     [Theory]
     [InlineData("{\"id\": \"x\"}", "exactly one of")]
     [InlineData("{\"id\": \"x\", \"predictions\": {}, \"output\": \"\"}", "exactly one of")]
