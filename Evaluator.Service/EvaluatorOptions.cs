@@ -7,8 +7,14 @@ public sealed class EvaluatorOptions
     /// <summary>Records sent to the Extractor at once in a run (a run may ask for another value).</summary>
     public int DefaultConcurrency { get; set; } = 8;
 
-    /// <summary>Upper bound on a run's requested concurrency.</summary>
-    public int MaxConcurrency { get; set; } = 64;
+    /// <summary>Upper bound on a run's concurrency (a vLLM server wants dozens of records in flight).</summary>
+    public int MaxConcurrency { get; set; } = 256;
+
+    /// <summary>
+    /// How long a record keeps being retried while the Extractor or a model server is unavailable before it is
+    /// stored as failed.
+    /// </summary>
+    public TimeSpan RecordRetryBudget { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Runs executed at the same time; more wait in the queue.</summary>
     public int MaxParallelRuns { get; set; } = 2;

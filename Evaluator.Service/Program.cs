@@ -21,6 +21,7 @@ builder.Services.AddSingleton<EvaluatorStore>();
 builder.Services.AddSingleton<DatasetImporter>();
 builder.Services.AddSingleton<RunScoring>();
 builder.Services.AddSingleton<RunBroadcaster>();
+builder.Services.AddSingleton<ProfileDirectory>();
 builder.Services.AddSingleton<RunCoordinator>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RunCoordinator>());
 builder.Services.AddSingleton<RunQueries>();

@@ -11,14 +11,16 @@ public sealed record ExtractionInput(
     bool IncludeRawOutput = false);
 
 /// <summary>
-/// One answer per requested feature (same order), with evidence offsets into <see cref="ExtractionInput.Text"/>.
+/// One answer per requested feature (same order), with evidence offsets into <see cref="ExtractionInput.Text"/>,
+/// and the model calls behind them (language-model engines only).
 /// </summary>
-public sealed record ExtractionOutput(IReadOnlyList<FeatureAnswer> Answers, string? RawOutput = null);
+public sealed record ExtractionOutput(IReadOnlyList<FeatureAnswer> Answers, string? RawOutput = null)
+{
+    public IReadOnlyList<ModelCallRecord> Calls { get; init; } = [];
+}
 
 /// <summary>Turns one note into yes/no/missing answers for the requested features.</summary>
-public interface IFeatureExtractionEngine
+public interface IFeatureExtractionEngine : IEngine
 {
-    EngineDescriptor Descriptor { get; }
-
     Task<ExtractionOutput> ExtractAsync(ExtractionInput input, CancellationToken cancellationToken);
 }

@@ -4,6 +4,7 @@ using ClinicalAspire.Domain.Extraction;
 using ClinicalAspire.Domain.Features;
 using ClinicalAspire.Domain.Text;
 using ClinicalAspire.Engines.Abstractions;
+using ClinicalAspire.Engines.Models.Prompts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.SemanticKernel.ChatCompletion;
@@ -23,7 +24,7 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
     private readonly ModelEngineOptions _options;
     private readonly FeatureCatalogue _catalogue;
     private readonly ILogger _logger;
-    private readonly Dictionary<string, FewShotSet?> _fewShot = new(StringComparer.OrdinalIgnoreCase);
+    private readonly PromptProfile? _prompt;
     private readonly string _mode;
 
     public ChatExtractionEngine(ModelChatBackend backend, FeatureCatalogue? catalogue = null, ILogger<ChatExtractionEngine>? logger = null, bool ownsBackend = true)
@@ -36,20 +37,24 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
         _catalogue = catalogue ?? FeatureCatalogue.Default;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _mode = _options.PromptMode.Trim().ToLowerInvariant();
-        foreach (var language in new[] { Languages.English, Languages.Persian })
+        if (_mode == PromptModes.Study)
         {
-            _fewShot[language] = _mode == PromptModes.Study ? FewShotLibrary.Load(language, _options.FewShotPath) : null;
+            _prompt = PromptProfile.Load(_options.PromptProfile is { Length: > 0 } named ? named : PromptProfile.Project, _catalogue);
+            if (!string.IsNullOrWhiteSpace(_options.FewShotPath))
+            {
+                var folder = _options.FewShotPath;
+                _prompt = _prompt.WithExamples(language => FewShotLibrary.Load(language, folder) is { Source: "file" } set ? set : null);
+            }
         }
 
-        var fewShotVersions = string.Join(",", _fewShot.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => $"{kv.Key}={kv.Value?.Version ?? "none"}"));
+        // Everything that shapes the answer: mode, prompt (every file of the profile), decoding, catalogue.
         var promptVersion = $"{_mode}-" + PromptHash.Of(
             _mode,
-            _mode == PromptModes.Json ? JsonSystemPrompt(_catalogue.Features) : SystemPrompt(_catalogue.Features),
+            _mode == PromptModes.Json ? JsonSystemPrompt(_catalogue.Features) : _prompt!.Version,
             _options.ConstrainedDecoding ? "constrained" : "free",
-            fewShotVersions, _catalogue.Version);
+            DecodingFingerprint(_options), _catalogue.Version);
         var what = _mode == PromptModes.Study
-            ? "the study's 3-shot True/False template prompt"
+            ? $"the few-shot True/False template prompt (prompt profile '{_prompt!.Name}')"
             : "a JSON-schema prompt with evidence quotes";
         Descriptor = new EngineDescriptor(
             backend.Engine,
@@ -93,18 +98,27 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
         var settings = _mode == PromptModes.Json
             ? _backend.CreateSettings(jsonSchema: _options.ConstrainedDecoding ? JsonAnswers.Schema(features, forGuidance: _backend.Engine == ModelEngineKinds.Onnx) : null, schemaName: "clinical_features")
             : _backend.CreateSettings();
-        var raw = await _backend.CompleteAsync(history, settings, "extract", cancellationToken).ConfigureAwait(false);
+        var call = await _backend.CallAsync(history, settings, "extract", cancellationToken).ConfigureAwait(false);
+        var raw = call.RawOutput;
 
         var answers = _mode == PromptModes.Json
             ? JsonAnswers.Parse(raw, features, input.Text)
-            : StudyTemplate.Parse(raw, features);
+            : _prompt!.Parse(raw, _prompt.For(NoteLanguage(input)), features, ModelOutputCleaner.StripChatArtefacts);
 
         _logger.LogInformation(
             "Extracted {Features} features ({Positive} true, {Missing} missing) with {Engine}/{ModelId} in {ElapsedMs} ms",
             answers.Count, answers.Count(a => a.Value == FeatureValue.True), answers.Count(a => a.Value == FeatureValue.Missing),
             Descriptor.Engine, Descriptor.ModelId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return new ExtractionOutput(answers, input.IncludeRawOutput ? raw : null);
+        return new ExtractionOutput(answers, input.IncludeRawOutput ? raw : null) { Calls = input.IncludeRawOutput ? [call] : [] };
     }
+
+    private static string NoteLanguage(ExtractionInput input) =>
+        Languages.IsSupported(input.Language) ? input.Language : Languages.English;
+
+    /// <summary>Decoding settings that change answers: part of the prompt version, so they are part of every cache key.</summary>
+    private static string DecodingFingerprint(ModelEngineOptions options) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"t={options.Temperature};seed={options.Seed};max={options.MaxNewTokens};rp={options.RepetitionPenalty}");
 
     /// <summary>The chat the model sees (exposed for tests and for prompt inspection tools).</summary>
     public ChatHistory BuildHistory(ExtractionInput input, IReadOnlyList<FeatureDefinition> features)
@@ -117,36 +131,20 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
             return history;
         }
 
-        history.AddSystemMessage(SystemPrompt(features));
-        var language = Languages.IsSupported(input.Language) ? input.Language : Languages.English;
-        if ((_fewShot.GetValueOrDefault(language) ?? _fewShot.GetValueOrDefault(Languages.English)) is { } set)
+        // The few-shot chat of the prompt profile, in the note's language: the same example notes in every language.
+        var prompt = _prompt!.For(NoteLanguage(input));
+        history.AddSystemMessage(_prompt.SystemMessage(prompt, features));
+        foreach (var example in prompt.Examples.Examples)
         {
-            foreach (var example in set.Examples.Take(3))
-            {
-                history.AddUserMessage(example.Text);
-                history.AddAssistantMessage(StudyTemplate.Filled(features, example.Labels));
-            }
+            history.AddUserMessage(PromptProfile.UserTurn(prompt, example.Text));
+            history.AddAssistantMessage(_prompt.FilledTemplate(prompt, features, example.Labels));
         }
-        history.AddUserMessage(input.Text);
+        history.AddUserMessage(PromptProfile.UserTurn(prompt, input.Text));
         return history;
     }
 
-    /// <summary>The study protocol's system message (in this project's words) with the empty template appended.</summary>
-    public static string SystemPrompt(IReadOnlyList<FeatureDefinition> features)
-    {
-        var prompt = new StringBuilder();
-        prompt.AppendLine("You are an expert in medical data extraction for cancer patients receiving palliative care.");
-        prompt.AppendLine("Read the patient's condition given by the user and extract only the complications listed in the template below.");
-        prompt.AppendLine("Rules:");
-        prompt.AppendLine("1. Keep the structure of the template and the order of its fields exactly.");
-        prompt.AppendLine("2. Fill each field with True or False only.");
-        prompt.AppendLine("3. Answer True only when the text states the complication explicitly; infer nothing that is not explicitly stated.");
-        prompt.AppendLine("4. Output nothing outside the template.");
-        prompt.AppendLine();
-        prompt.AppendLine("Template:");
-        prompt.Append(StudyTemplate.Empty(features));
-        return prompt.ToString();
-    }
+    /// <summary>The prompt profile of the "study" mode (null in "json" mode).</summary>
+    public PromptProfile? PromptProfile => _prompt;
 
     /// <summary>The "json" mode's system message: feature keys with their definitions and the answer shape.</summary>
     public static string JsonSystemPrompt(IReadOnlyList<FeatureDefinition> features)

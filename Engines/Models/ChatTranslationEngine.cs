@@ -76,6 +76,7 @@ public sealed class ChatTranslationEngine : ITranslationEngine, IDisposable
         var started = Stopwatch.GetTimestamp();
         var segments = TranslationSegmenter.Split(text, _options.TranslationSegmentChars);
         var translated = new List<string>(segments.Count);
+        var calls = new List<ModelCallRecord>(segments.Count);
         var system = SystemPrompt(sourceLanguage, targetLanguage);
         for (int i = 0; i < segments.Count; i++)
         {
@@ -84,13 +85,17 @@ public sealed class ChatTranslationEngine : ITranslationEngine, IDisposable
             history.AddUserMessage(segments[i].Text);
             // Room for an English rendering several times longer in tokens than the Persian source in characters.
             int budget = Math.Max(_options.MaxNewTokens, Math.Min(8192, segments[i].Text.Length * 2));
-            var raw = await _backend.CompleteAsync(history, _backend.CreateSettings(budget), "translate", cancellationToken).ConfigureAwait(false);
-            translated.Add(CleanTranslation(raw, i, segments.Count));
+            var call = await _backend.CallAsync(history, _backend.CreateSettings(budget), "translate", cancellationToken, segment: i).ConfigureAwait(false);
+            calls.Add(call);
+            translated.Add(CleanTranslation(call.RawOutput, i, segments.Count));
         }
 
         _logger.LogInformation("Translated {Chars} chars in {Segments} segments with {Engine}/{ModelId} in {ElapsedMs} ms",
             text.Length, segments.Count, Descriptor.Engine, Descriptor.ModelId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return new TranslationOutput(TranslationSegmenter.Join(segments, translated), IsGloss: false, UnknownWords: 0, Segments: segments.Count);
+        return new TranslationOutput(TranslationSegmenter.Join(segments, translated), IsGloss: false, UnknownWords: 0, Segments: segments.Count)
+        {
+            Calls = calls,
+        };
     }
 
     /// <summary>The instruction for a faithful clinical translation.</summary>

@@ -24,7 +24,14 @@ public sealed class GenAiOutputGuardChatClient(IChatClient inner) : DelegatingCh
         {
             updates.Add(update);
         }
-        return updates.ToChatResponse();
+        var response = updates.ToChatResponse();
+        // Semantic Kernel's adapter keeps the message's properties but not the response's finish reason: carry it over,
+        // so a cut at the token budget ("length") is visible to the audit.
+        if (response.FinishReason is { } finish && response.Messages.LastOrDefault() is { } last)
+        {
+            (last.AdditionalProperties ??= [])[ModelCallMetadata.FinishReasonKey] = finish;
+        }
+        return response;
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(

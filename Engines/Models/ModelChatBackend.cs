@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Diagnostics;
 using System.Text.Json;
+using ClinicalAspire.Engines.Abstractions;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -109,7 +110,8 @@ public sealed class ModelChatBackend : IDisposable
     private static ModelChatBackend CreateOpenAI(ModelEngineOptions options, ILogger logger, HttpMessageHandler? handler)
     {
         // The connector's own timeout is the outer bound; each call also has a linked token with RequestTimeout.
-        var httpClient = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        // Retries with backoff and jitter live in our handler (ModelServerResilience); the SDK's own are turned off.
+        var httpClient = new HttpClient(ModelServerResilience.CreateHandler(logger, handler), disposeHandler: handler is null);
         httpClient.Timeout = options.RequestTimeout + TimeSpan.FromSeconds(30);
         var apiKey = string.IsNullOrWhiteSpace(options.ApiKey) ? "unused" : options.ApiKey;
         // An OpenAIClient with a custom endpoint (vLLM, Ollama, llama.cpp server) handed to SK's OpenAI connector:
@@ -119,6 +121,7 @@ public sealed class ModelChatBackend : IDisposable
             Endpoint = new Uri(options.Endpoint!),
             Transport = new HttpClientPipelineTransport(httpClient),
             NetworkTimeout = options.RequestTimeout,
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         };
         var openAiClient = new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions);
         // No logger factory on purpose: at Trace level the connector logs the whole chat history (clinical text).
@@ -166,6 +169,10 @@ public sealed class ModelChatBackend : IDisposable
             extension["do_sample"] = true;
             extension["temperature"] = (float)Options.Temperature;
         }
+        if (Options.RepetitionPenalty is { } penalty)
+        {
+            extension["repetition_penalty"] = penalty;
+        }
         if (jsonSchema is { } onnxSchema)
         {
             extension["response_format"] = onnxSchema;
@@ -177,7 +184,14 @@ public sealed class ModelChatBackend : IDisposable
     /// One chat completion through Semantic Kernel, bounded by the concurrency gate and <see cref="ModelEngineOptions.RequestTimeout"/>.
     /// Returns the raw text (possibly empty). Logs sizes and durations only, never text.
     /// </summary>
-    public async Task<string> CompleteAsync(ChatHistory history, PromptExecutionSettings settings, string operation, CancellationToken cancellationToken)
+    public async Task<string> CompleteAsync(ChatHistory history, PromptExecutionSettings settings, string operation, CancellationToken cancellationToken) =>
+        (await CallAsync(history, settings, operation, cancellationToken).ConfigureAwait(false)).RawOutput;
+
+    /// <summary>
+    /// One chat completion, as <see cref="CompleteAsync"/>, with what the audit needs: the raw text, why generation stopped,
+    /// prompt and completion tokens, latency (from the call's start, the wait for a free slot excluded).
+    /// </summary>
+    public async Task<ModelCallRecord> CallAsync(ChatHistory history, PromptExecutionSettings settings, string operation, CancellationToken cancellationToken, int segment = 0)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -191,11 +205,14 @@ public sealed class ModelChatBackend : IDisposable
                 await _gate.WaitAsync(timeout.Token).ConfigureAwait(false);
                 entered = true;
             }
+            var called = Stopwatch.GetTimestamp();
             var message = await Service.GetChatMessageContentAsync(history, settings, kernel: null, timeout.Token).ConfigureAwait(false);
             var text = message.Content ?? string.Empty;
-            _logger.LogDebug("{Operation} on {Engine}/{ModelId}: {Messages} messages, {OutputChars} output chars in {ElapsedMs} ms",
-                operation, Engine, ModelId, history.Count, text.Length, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return text;
+            var (finish, promptTokens, completionTokens) = ModelCallMetadata.Read(message);
+            var latency = Stopwatch.GetElapsedTime(called).TotalMilliseconds;
+            _logger.LogDebug("{Operation} on {Engine}/{ModelId}: {Messages} messages, {OutputChars} output chars, finish {FinishReason}, {PromptTokens}+{CompletionTokens} tokens in {ElapsedMs} ms",
+                operation, Engine, ModelId, history.Count, text.Length, finish, promptTokens, completionTokens, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return new ModelCallRecord(operation, text, finish, promptTokens, completionTokens, latency, segment, promptTokens);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

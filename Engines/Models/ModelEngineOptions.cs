@@ -63,6 +63,16 @@ public sealed class ModelEngineOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// Prompt profile of the "study" mode: a built-in name ("project", "study") or a folder laid out like
+    /// data/prompts/study (system text, template layout, lead-in, field names per language, examples, parser mode).
+    /// Empty: "project", or the few-shot folder in <see cref="FewShotPath"/> when that is set.
+    /// </summary>
+    public string? PromptProfile { get; set; }
+
+    /// <summary>Repetition penalty (ONNX Runtime GenAI's search option); null leaves the model's default.</summary>
+    public double? RepetitionPenalty { get; set; }
+
+    /// <summary>
     /// Folder with few-shot sets ({language}.json, format fewshot.v1); empty = the sets embedded in the assembly.
     /// </summary>
     public string? FewShotPath { get; set; }
@@ -155,6 +165,17 @@ public sealed class ModelEngineOptions
         {
             errors.Add($"Engine:MaxConcurrency must be 0 (unlimited) or more (got {MaxConcurrency}).");
         }
+        if (RepetitionPenalty is { } penalty)
+        {
+            if (kind == ModelEngineKinds.OpenAI)
+            {
+                errors.Add("Engine:RepetitionPenalty is only available on the onnx engine (the OpenAI API has no such parameter).");
+            }
+            else if (!double.IsFinite(penalty) || penalty is <= 0 or > 10)
+            {
+                errors.Add($"Engine:RepetitionPenalty must be above 0 and at most 10 (got {penalty.ToString(CultureInfo.InvariantCulture)}).");
+            }
+        }
         if (!string.IsNullOrWhiteSpace(FewShotPath) && !Directory.Exists(FewShotPath))
         {
             errors.Add($"Engine:FewShotPath '{FewShotPath}' does not exist.");
@@ -189,6 +210,18 @@ public sealed class ModelEngineOptions
         options.ApiKey = section[nameof(ApiKey)] ?? options.ApiKey;
         options.PromptMode = section[nameof(PromptMode)] is { Length: > 0 } mode ? mode.Trim() : options.PromptMode;
         options.FewShotPath = section[nameof(FewShotPath)] ?? options.FewShotPath;
+        options.PromptProfile = section[nameof(PromptProfile)] is { Length: > 0 } profile ? profile.Trim() : options.PromptProfile;
+        if (section[nameof(RepetitionPenalty)] is { Length: > 0 } penaltyText)
+        {
+            if (double.TryParse(penaltyText, NumberStyles.Float, CultureInfo.InvariantCulture, out var penalty))
+            {
+                options.RepetitionPenalty = penalty;
+            }
+            else
+            {
+                errors.Add($"Engine:RepetitionPenalty '{penaltyText}' is not a number.");
+            }
+        }
         options.MaxNewTokens = ReadInt(nameof(MaxNewTokens)) ?? options.MaxNewTokens;
         options.Seed = ReadLong(nameof(Seed)) ?? options.Seed;
         options.TranslationSegmentChars = ReadInt(nameof(TranslationSegmentChars)) ?? options.TranslationSegmentChars;

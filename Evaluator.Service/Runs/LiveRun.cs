@@ -100,6 +100,7 @@ public sealed class LiveRun(RunInfo info, IReadOnlyList<DatasetRecord> records, 
         snapshot.Total = records.Count;
         snapshot.Completed = completed;
         snapshot.Failed = _predictions.Values.Count(p => !string.IsNullOrEmpty(p.Error));
+        snapshot.TruncatedOutputs = _predictions.Values.Count(RunScoring.IsTruncated);
         var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
         var doneHere = completed - _resumedWith;
         snapshot.RecordsPerSecond = seconds > 0 && doneHere > 0 ? doneHere / seconds : 0;

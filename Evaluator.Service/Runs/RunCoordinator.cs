@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using ClinicalAspire.Contracts.Evaluator.V1;
 using ClinicalAspire.Contracts.Extractor.V1;
@@ -24,6 +25,7 @@ public sealed partial class RunCoordinator(
     ExtractorClient extractor,
     RunScoring scoring,
     RunBroadcaster broadcaster,
+    ProfileDirectory profiles,
     IOptions<EvaluatorOptions> options,
     ILogger<RunCoordinator> logger) : BackgroundService
 {
@@ -37,19 +39,43 @@ public sealed partial class RunCoordinator(
 
     public bool TryGetActive(string runId, out LiveRun live) => _active.TryGetValue(runId, out live!);
 
-    public async Task<RunInfo> StartAsync(StartRunRequest request)
+    public async Task<RunInfo> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default) =>
+        (await StartRunsAsync(request, [request.EngineProfile], matrixId: "", cancellationToken))[0];
+
+    /// <summary>One run per profile x strategy, all on one dataset and tagged with one matrix id; validated before any is stored.</summary>
+    public async Task<MatrixInfo> StartMatrixAsync(StartMatrixRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request.EngineProfiles.Count == 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "engine_profiles is empty; name at least one profile"));
+        }
+        if (request.EngineProfiles.Count > 32 || request.EngineProfiles.Distinct().Count() != request.EngineProfiles.Count)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "engine_profiles must name at most 32 distinct profiles"));
+        }
+        var matrixId = $"matrix-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        var runs = await StartRunsAsync(new StartRunRequest
+        {
+            DatasetId = request.DatasetId,
+            Strategy = request.Strategy,
+            Concurrency = request.Concurrency,
+            ExcludeMissing = request.ExcludeMissing,
+            Label = request.Label,
+            BootstrapResamples = request.BootstrapResamples,
+        }, request.EngineProfiles, matrixId, cancellationToken);
+        var matrix = new MatrixInfo { MatrixId = matrixId, DatasetId = request.DatasetId, Label = request.Label };
+        matrix.Runs.AddRange(runs);
+        return matrix;
+    }
+
+    private async Task<IReadOnlyList<RunInfo>> StartRunsAsync(
+        StartRunRequest request, IReadOnlyList<string> profileNames, string matrixId, CancellationToken cancellationToken)
     {
         var strategy = string.IsNullOrEmpty(request.Strategy) ? Strategies.Direct : request.Strategy;
         if (!Strategies.IsSupported(strategy) && strategy != BothStrategies)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument,
                 $"strategy '{TextInput.Echo(strategy)}' is unknown; use 'direct', 'translate-first' or 'both'"));
-        }
-        var profile = string.IsNullOrEmpty(request.EngineProfile) ? DefaultProfile : request.EngineProfile;
-        if (profile != DefaultProfile)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"engine profile '{TextInput.Echo(profile)}' is not configured; GetSystemStatus lists the profiles"));
         }
         if (request.Concurrency < 0 || request.Concurrency > options.Value.MaxConcurrency)
         {
@@ -63,33 +89,48 @@ public sealed partial class RunCoordinator(
         var dataset = await store.GetDatasetAsync(request.DatasetId)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"dataset '{TextInput.Echo(request.DatasetId)}' does not exist"));
 
-        var strategies = strategy == BothStrategies ? [Strategies.Direct, Strategies.TranslateFirst] : new[] { strategy };
-        var runs = strategies.Select(s => NewRun(request, dataset, s, profile)).ToArray();
-        if (runs.Length == 2)
+        // Every profile must exist and be ready before anything is stored: no half-started matrix.
+        var ready = new List<Contracts.Common.V1.ProfileStatus>();
+        foreach (var name in profileNames)
         {
-            runs[0].PairedRunId = runs[1].RunId;
-            runs[1].PairedRunId = runs[0].RunId;
+            ready.Add(await profiles.RequireReadyAsync(name, cancellationToken));
+        }
+
+        var strategies = strategy == BothStrategies ? [Strategies.Direct, Strategies.TranslateFirst] : new[] { strategy };
+        var runs = new List<RunInfo>();
+        foreach (var profile in ready)
+        {
+            var pair = strategies.Select(s => NewRun(request, dataset, s, profile, matrixId)).ToArray();
+            if (pair.Length == 2)
+            {
+                pair[0].PairedRunId = pair[1].RunId;
+                pair[1].PairedRunId = pair[0].RunId;
+            }
+            runs.AddRange(pair);
         }
         foreach (var run in runs)
         {
             await store.SaveRunAsync(run);
-            LogStarted(logger, run.RunId, run.DatasetId, run.Strategy, run.Total);
-            await _queue.Writer.WriteAsync(run.RunId);
+            LogStarted(logger, run.RunId, run.DatasetId, run.Strategy, run.EngineProfile, run.Total);
+            await _queue.Writer.WriteAsync(run.RunId, cancellationToken);
         }
-        return runs[0];
+        return runs;
     }
 
-    private RunInfo NewRun(StartRunRequest request, DatasetInfo dataset, string strategy, string profile) => new()
+    private RunInfo NewRun(StartRunRequest request, DatasetInfo dataset, string strategy, Contracts.Common.V1.ProfileStatus profile, string matrixId) => new()
     {
         RunId = $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}",
         DatasetId = dataset.DatasetId,
         Strategy = strategy,
-        EngineProfile = profile,
+        EngineProfile = profile.Name,
+        MatrixId = matrixId,
         State = RunState.Pending,
         Total = dataset.RecordCount,
         CreatedAt = Timestamp.FromDateTime(DateTime.UtcNow),
         Label = request.Label,
-        Concurrency = request.Concurrency == 0 ? options.Value.DefaultConcurrency : request.Concurrency,
+        // The request's, else the profile's (a served model batches: it wants many records in flight), else the default.
+        Concurrency = Math.Min(options.Value.MaxConcurrency,
+            request.Concurrency > 0 ? request.Concurrency : profile.Concurrency > 0 ? profile.Concurrency : options.Value.DefaultConcurrency),
         ExcludeMissing = request.ExcludeMissing,
         BootstrapResamples = request.BootstrapResamples == 0 ? options.Value.DefaultBootstrapResamples : request.BootstrapResamples,
     };
@@ -238,6 +279,7 @@ public sealed partial class RunCoordinator(
         };
         prediction.Labels.Add(record.Labels);
         var delay = TimeSpan.FromMilliseconds(200);
+        var firstTry = Stopwatch.GetTimestamp();
         while (true)
         {
             try
@@ -248,11 +290,15 @@ public sealed partial class RunCoordinator(
                     Text = record.Text,
                     Language = record.Language,
                     Strategy = strategy,
+                    Profile = live.Info.EngineProfile,
+                    // Every model answer is kept with the record (research audit), never logged.
+                    IncludeRawOutput = true,
                 }, deadline: DateTime.UtcNow.AddMinutes(5), cancellationToken: cancellationToken);
 
                 prediction.CacheHit = response.CacheHit;
                 prediction.ElapsedMs = response.Timings?.TotalMs ?? 0;
                 prediction.Translation = response.Translation;
+                prediction.ModelCalls.Add(response.ModelCalls);
                 foreach (var feature in response.Features)
                 {
                     var recorded = new RecordFeature { Key = feature.Key, Value = ValueName(feature.Value) };
@@ -266,8 +312,10 @@ public sealed partial class RunCoordinator(
                 }
                 return prediction;
             }
-            catch (RpcException ex) when (IsTransient(ex.StatusCode) && !cancellationToken.IsCancellationRequested)
+            catch (RpcException ex) when (IsTransient(ex.StatusCode) && !cancellationToken.IsCancellationRequested
+                && Stopwatch.GetElapsedTime(firstTry) < options.Value.RecordRetryBudget)
             {
+                // A model server or service restarting: the record waits and is tried again, not failed.
                 LogRetrying(logger, live.RunId, record.Id, ex.StatusCode);
                 await Task.Delay(delay, cancellationToken);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
@@ -295,8 +343,8 @@ public sealed partial class RunCoordinator(
     private Task Retry(Func<Task> action, CancellationToken cancellationToken) =>
         StoreRetry.RunAsync(action, ex => LogStoreRetry(logger, ex.GetType().Name), cancellationToken);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} queued: dataset {DatasetId}, strategy {Strategy}, {Total} records")]
-    private static partial void LogStarted(ILogger logger, string runId, string datasetId, string strategy, int total);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} queued: dataset {DatasetId}, strategy {Strategy}, profile {Profile}, {Total} records")]
+    private static partial void LogStarted(ILogger logger, string runId, string datasetId, string strategy, string profile, int total);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} resumes from state {State}")]
     private static partial void LogResuming(ILogger logger, string runId, RunState state);

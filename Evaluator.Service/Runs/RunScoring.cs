@@ -25,6 +25,7 @@ public sealed class RunScoring(FeatureCatalogue catalogue, IOptions<EvaluatorOpt
         var table = EvaluationTable.Build(keys, scored.Select(r => ToEvaluationRecord(r.Id, r.Labels, predictions[r.Id])), Policy(excludeMissing));
         var evaluation = RunEvaluator.Evaluate(table, Bootstrap(resamples));
         Fill(metrics, evaluation);
+        CountMissingCauses(metrics, scored.Select(r => predictions[r.Id]).ToArray());
 
         var translated = scored.Select(r => predictions[r.Id])
             .Where(p => !string.IsNullOrEmpty(p.Translation) && !string.IsNullOrEmpty(p.ReferenceTranslation))
@@ -72,6 +73,41 @@ public sealed class RunScoring(FeatureCatalogue catalogue, IOptions<EvaluatorOpt
             Specificity = d.Specificity,
         }));
         return result;
+    }
+
+    /// <summary>A prediction whose model answer was cut at the token budget (finish reason "length").</summary>
+    public static bool IsTruncated(RecordPrediction prediction) =>
+        prediction.ModelCalls.Any(c => c.Role == "extract" && c.FinishReason == "length");
+
+    /// <summary>
+    /// Why outputs were missing, per feature: the call failed, or the answer was cut at the token budget (the rest are
+    /// answers the parser could not read); and the median [Q1, Q3] of the features' missing rates.
+    /// </summary>
+    private static void CountMissingCauses(Metrics metrics, IReadOnlyList<RecordPrediction> predictions)
+    {
+        foreach (var feature in metrics.Features)
+        {
+            foreach (var prediction in predictions)
+            {
+                if (!prediction.Labels.TryGetValue(feature.Key, out var label) || label is not (Label.True or Label.False))
+                {
+                    continue; // not scored for this feature, like `missing` itself
+                }
+                if (!string.IsNullOrEmpty(prediction.Error))
+                {
+                    feature.MissingFailed++;
+                }
+                else if (IsTruncated(prediction) && prediction.Features.FirstOrDefault(f => f.Key == feature.Key) is not { Value: "true" or "false" })
+                {
+                    feature.MissingTruncated++;
+                }
+            }
+        }
+        if (metrics.Summary is { } summary && metrics.Features.Count > 0)
+        {
+            var quartiles = ClinicalAspire.Domain.Metrics.Quartiles.Of(metrics.Features.Select(f => f.MissingRate).ToArray());
+            summary.MissingRate = new Contracts.Evaluator.V1.Quartiles { Median = quartiles.Median, Q1 = quartiles.Q1, Q3 = quartiles.Q3 };
+        }
     }
 
     /// <summary>Features with at least one known label: a feature nobody annotated has no metrics.</summary>

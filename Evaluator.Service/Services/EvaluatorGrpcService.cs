@@ -67,7 +67,23 @@ public sealed class EvaluatorGrpcService(
 
     // ---------- runs ----------
 
-    public override Task<RunInfo> StartRun(StartRunRequest request, ServerCallContext context) => runs.StartAsync(request);
+    public override Task<RunInfo> StartRun(StartRunRequest request, ServerCallContext context) => runs.StartAsync(request, context.CancellationToken);
+
+    public override Task<MatrixInfo> StartMatrix(StartMatrixRequest request, ServerCallContext context) =>
+        runs.StartMatrixAsync(request, context.CancellationToken);
+
+    public override async Task<MatrixInfo> GetMatrix(GetMatrixRequest request, ServerCallContext context)
+    {
+        var members = (await queries.ListRunsAsync(0)).Where(r => r.MatrixId == request.MatrixId && !string.IsNullOrEmpty(r.MatrixId))
+            .OrderBy(r => r.CreatedAt.ToDateTime()).ThenBy(r => r.Strategy == Domain.Text.Strategies.Direct ? 0 : 1).ToArray();
+        if (members.Length == 0)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"matrix '{TextInput.Echo(request.MatrixId)}' does not exist"));
+        }
+        var matrix = new MatrixInfo { MatrixId = request.MatrixId, DatasetId = members[0].DatasetId, Label = members[0].Label };
+        matrix.Runs.AddRange(members);
+        return matrix;
+    }
 
     public override Task<RunInfo> GetRun(GetRunRequest request, ServerCallContext context) => queries.GetRunAsync(request.RunId);
 
@@ -158,10 +174,23 @@ public sealed class EvaluatorGrpcService(
                 LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             });
             response.Components.AddRange(info.Dependencies.Select(d => { var copy = d.Clone(); copy.Name = "extractor/" + d.Name; return copy; }));
-            var profile = new EngineProfile { Name = RunCoordinator.DefaultProfile, ExtractorEngine = info.Engine, TranslatorEngine = info.TranslatorEngine };
-            profile.Strategies.AddRange(info.Strategies);
-            profile.Strategies.Add(RunCoordinator.BothStrategies);
-            response.EngineProfiles.Add(profile);
+            foreach (var hosted in info.Profiles)
+            {
+                var profile = new EngineProfile
+                {
+                    Name = hosted.Name,
+                    ExtractorEngine = hosted.Engine,
+                    // The Translator's engine is only known for the default profile (the Extractor reports its own chain).
+                    TranslatorEngine = hosted.IsDefault ? info.TranslatorEngine : null,
+                    Status = hosted.Status,
+                    Detail = hosted.Detail,
+                    Concurrency = hosted.Concurrency,
+                    IsDefault = hosted.IsDefault,
+                };
+                profile.Strategies.AddRange(info.Strategies);
+                profile.Strategies.Add(RunCoordinator.BothStrategies);
+                response.EngineProfiles.Add(profile);
+            }
         }
         catch (RpcException ex)
         {

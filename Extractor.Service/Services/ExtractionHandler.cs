@@ -6,6 +6,9 @@ using ClinicalAspire.Domain.Extraction;
 using ClinicalAspire.Domain.Features;
 using ClinicalAspire.Domain.Text;
 using ClinicalAspire.Engines.Abstractions;
+using ClinicalAspire.Engines.Hosting;
+using ClinicalAspire.Engines.Models;
+using ClinicalAspire.Engines.Profiles;
 using ClinicalAspire.ServiceDefaults.Caching;
 using Google.Protobuf;
 using Grpc.Core;
@@ -21,7 +24,7 @@ namespace ClinicalAspire.Extractor.Services;
 /// differently (ZWNJ, Arabic letters) still points at the right characters of the caller's text.
 /// </summary>
 public sealed partial class ExtractionHandler(
-    IServiceProvider services,
+    EngineProfileHost<IFeatureExtractionEngine> engines,
     FeatureCatalogue catalogue,
     Translator.TranslatorClient translator,
     ResultCache cache,
@@ -29,9 +32,8 @@ public sealed partial class ExtractionHandler(
     ExtractorMetrics metrics,
     ILogger<ExtractionHandler> logger)
 {
-    private readonly IFeatureExtractionEngine? _engine = services.GetService<IFeatureExtractionEngine>();
-
-    public EngineInfo? EngineInfo => _engine is null ? null : ToEngineInfo(_engine.Descriptor);
+    /// <summary>The default profile's engine, once loaded.</summary>
+    public EngineInfo? EngineInfo => engines.DefaultEngine is { } engine ? ProfileGrpc.ToEngineInfo(engine.Descriptor) : null;
 
     public FeatureCatalogue Catalogue => catalogue;
 
@@ -39,12 +41,12 @@ public sealed partial class ExtractionHandler(
     {
         var strategy = string.IsNullOrEmpty(request.Strategy) ? Strategies.Direct : request.Strategy;
         var features = Validate(request, strategy);
-        var engine = _engine ?? throw new RpcException(new Status(StatusCode.Unimplemented,
-            "no extraction engine is available in this build for the configured Engine:Kind"));
-        var descriptor = engine.Descriptor;
         var started = Stopwatch.GetTimestamp();
+        var (profile, engine) = await ProfileGrpc.GetEngineAsync(engines, request.Profile, cancellationToken);
+        var descriptor = engine.Descriptor;
 
         using var activity = ExtractorMetrics.ActivitySource.StartActivity("extract");
+        activity?.SetTag("clinical.profile", profile.Name);
         activity?.SetTag("clinical.engine", descriptor.Engine);
         activity?.SetTag("clinical.model_id", descriptor.ModelId);
         activity?.SetTag("clinical.strategy", strategy);
@@ -55,7 +57,7 @@ public sealed partial class ExtractionHandler(
         TranslateResponse? translation = null;
         if (translateFirst)
         {
-            translation = await TranslateAsync(request, cancellationToken);
+            translation = await TranslateAsync(request, profile.Name, descriptor.Engine, cancellationToken);
         }
         var readText = translation?.Translation ?? request.Text;
         var readLanguage = translateFirst ? Languages.English : request.Language;
@@ -87,9 +89,21 @@ public sealed partial class ExtractionHandler(
         response.CacheHit = cacheHit;
         response.Strategy = strategy;
         response.LanguageRead = readLanguage;
-        if (!request.IncludeRawOutput)
+        response.Profile = profile.Name;
+        if (request.IncludeRawOutput)
+        {
+            // The audit trail in call order: translation segments, then the extraction.
+            if (translation is not null)
+            {
+                var calls = translation.ModelCalls.Concat(response.ModelCalls).ToArray();
+                response.ModelCalls.Clear();
+                response.ModelCalls.AddRange(calls);
+            }
+        }
+        else
         {
             response.RawOutput = "";
+            response.ModelCalls.Clear();
         }
         if (translation is not null)
         {
@@ -118,8 +132,14 @@ public sealed partial class ExtractionHandler(
             LogRejected(logger, cacheKey, ex.Message);
             throw ModelOutputErrors.RejectedException(ex.Message);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException && ModelServerResilience.IsTransient(ex))
+        {
+            metrics.Failed(engine.Descriptor.Engine, "model_server_unavailable");
+            throw ProfileGrpc.Unavailable(logger, engine.Descriptor, ex);
+        }
 
-        var response = new ExtractResponse { Engine = ToEngineInfo(engine.Descriptor), RawOutput = output.RawOutput ?? "" };
+        var response = new ExtractResponse { Engine = ProfileGrpc.ToEngineInfo(engine.Descriptor), RawOutput = output.RawOutput ?? "" };
+        response.ModelCalls.AddRange(output.Calls.Select(ProfileGrpc.ToContract));
         foreach (var answer in output.Answers)
         {
             var result = new FeatureResult { Key = answer.Key, Value = ToContract(answer.Value) };
@@ -167,7 +187,7 @@ public sealed partial class ExtractionHandler(
         }
     }
 
-    private async Task<TranslateResponse> TranslateAsync(ExtractRequest request, CancellationToken cancellationToken)
+    private async Task<TranslateResponse> TranslateAsync(ExtractRequest request, string profile, string engine, CancellationToken cancellationToken)
     {
         try
         {
@@ -178,12 +198,13 @@ public sealed partial class ExtractionHandler(
                 SourceLanguage = Languages.Persian,
                 TargetLanguage = Languages.English,
                 BypassCache = request.BypassCache,
+                Profile = profile,
             }, cancellationToken: cancellationToken);
         }
         catch (RpcException ex) when (ex.StatusCode is not (StatusCode.InvalidArgument or StatusCode.Cancelled))
         {
-            metrics.Failed(_engine?.Descriptor.Engine ?? "", "translator_" + ex.StatusCode);
-            var code = ex.StatusCode == StatusCode.Internal ? StatusCode.Internal : StatusCode.Unavailable;
+            metrics.Failed(engine, "translator_" + ex.StatusCode);
+            var code = ex.StatusCode is StatusCode.Internal or StatusCode.FailedPrecondition ? ex.StatusCode : StatusCode.Unavailable;
             throw new RpcException(new Status(code, $"translate-first: the Translator failed ({ex.StatusCode}: {ex.Status.Detail})"), ex.Trailers);
         }
     }
@@ -226,8 +247,6 @@ public sealed partial class ExtractionHandler(
         _ => FeatureValue.Missing,
     };
 
-    private static EngineInfo ToEngineInfo(EngineDescriptor d) =>
-        EngineInfo.Create(d.Engine, d.ModelId, d.PromptVersion, d.Description, d.ExecutionProvider);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model output rejected for {CacheKey}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string cacheKey, string reason);

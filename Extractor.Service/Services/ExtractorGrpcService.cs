@@ -1,6 +1,9 @@
 using ClinicalAspire.Contracts.Common.V1;
 using ClinicalAspire.Contracts.Extractor.V1;
 using ClinicalAspire.Domain.Text;
+using ClinicalAspire.Engines.Abstractions;
+using ClinicalAspire.Engines.Hosting;
+using ClinicalAspire.Engines.Profiles;
 using Grpc.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -11,6 +14,7 @@ namespace ClinicalAspire.Extractor.Services;
 
 public sealed class ExtractorGrpcService(
     ExtractionHandler handler,
+    EngineProfileHealth<IFeatureExtractionEngine> profiles,
     TranslatorClient translator,
     HealthCheckService health,
     IOptions<ExtractorOptions> options) : Contracts.Extractor.V1.Extractor.ExtractorBase
@@ -52,6 +56,7 @@ public sealed class ExtractorGrpcService(
             Engine = handler.EngineInfo ?? new EngineInfo { Engine = "none", Description = "no engine available in this build" },
         };
         response.Strategies.AddRange(Strategies.All);
+        response.Profiles.AddRange(await ProfileGrpc.StatusesAsync(profiles, context.CancellationToken));
         if (!request.IncludeDependencies)
         {
             return response;

@@ -3,6 +3,9 @@ using ClinicalAspire.Contracts.Common.V1;
 using ClinicalAspire.Contracts.Translator.V1;
 using ClinicalAspire.Domain.Text;
 using ClinicalAspire.Engines.Abstractions;
+using ClinicalAspire.Engines.Hosting;
+using ClinicalAspire.Engines.Models;
+using ClinicalAspire.Engines.Profiles;
 using ClinicalAspire.ServiceDefaults.Caching;
 using Google.Protobuf;
 using Grpc.Core;
@@ -12,29 +15,27 @@ namespace ClinicalAspire.Translator.Services;
 
 /// <summary>One translation: validate, look up the cache, call the engine, store. Logs carry hashes only.</summary>
 public sealed partial class TranslationHandler(
-    IServiceProvider services,
+    EngineProfileHost<ITranslationEngine> engines,
     ResultCache cache,
     IOptions<TranslatorOptions> options,
     TranslatorMetrics metrics,
     ILogger<TranslationHandler> logger)
 {
-    private readonly ITranslationEngine? _engine = services.GetService<ITranslationEngine>();
-
-    public EngineInfo? EngineInfo => _engine is null ? null : ToEngineInfo(_engine.Descriptor);
+    /// <summary>The default profile's engine, once loaded.</summary>
+    public EngineInfo? EngineInfo => engines.DefaultEngine is { } engine ? ProfileGrpc.ToEngineInfo(engine.Descriptor) : null;
 
     public async Task<TranslateResponse> TranslateAsync(TranslateRequest request, CancellationToken cancellationToken)
     {
         Validate(request);
-        var engine = _engine ?? throw new RpcException(new Status(StatusCode.Unimplemented,
-            "no translation engine is available in this build for the configured Engine:Kind"));
-
         var started = Stopwatch.GetTimestamp();
+        var (profile, engine) = await ProfileGrpc.GetEngineAsync(engines, request.Profile, cancellationToken);
         var descriptor = engine.Descriptor;
         var normalized = PersianNormalizer.NormalizeString(request.Text);
         var key = ResultCache.Key("translation", descriptor.Engine, descriptor.ModelId, descriptor.PromptVersion,
             request.SourceLanguage, request.TargetLanguage, normalized);
 
         using var activity = TranslatorMetrics.ActivitySource.StartActivity("translate");
+        activity?.SetTag("clinical.profile", profile.Name);
         activity?.SetTag("clinical.engine", descriptor.Engine);
         activity?.SetTag("clinical.model_id", descriptor.ModelId);
         activity?.SetTag("clinical.cache_key", key);
@@ -44,6 +45,7 @@ public sealed partial class TranslationHandler(
             var hit = TranslateResponse.Parser.ParseFrom(cached);
             hit.Id = request.Id;
             hit.CacheHit = true;
+            hit.Profile = profile.Name;
             hit.ElapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             activity?.SetTag("clinical.cache_hit", true);
             metrics.Translated(descriptor.Engine, cacheHit: true, hit.ElapsedMs);
@@ -61,18 +63,25 @@ public sealed partial class TranslationHandler(
             LogRejected(logger, key, ex.Message);
             throw ModelOutputErrors.RejectedException(ex.Message);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException && ModelServerResilience.IsTransient(ex))
+        {
+            metrics.Failed(descriptor.Engine, "model_server_unavailable");
+            throw ProfileGrpc.Unavailable(logger, descriptor, ex);
+        }
 
         var response = new TranslateResponse
         {
             Translation = output.Text,
-            Engine = ToEngineInfo(descriptor),
+            Engine = ProfileGrpc.ToEngineInfo(descriptor),
             IsGloss = output.IsGloss,
             UnknownWords = output.UnknownWords,
             Segments = output.Segments,
         };
+        response.ModelCalls.AddRange(output.Calls.Select(ProfileGrpc.ToContract));
         await cache.SetAsync(key, response.ToByteArray(), cancellationToken);
 
         response.Id = request.Id;
+        response.Profile = profile.Name;
         response.ElapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         activity?.SetTag("clinical.cache_hit", false);
         metrics.Translated(descriptor.Engine, cacheHit: false, response.ElapsedMs);
@@ -96,8 +105,6 @@ public sealed partial class TranslationHandler(
         }
     }
 
-    private static EngineInfo ToEngineInfo(EngineDescriptor d) =>
-        EngineInfo.Create(d.Engine, d.ModelId, d.PromptVersion, d.Description, d.ExecutionProvider);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model output rejected for {CacheKey}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string cacheKey, string reason);

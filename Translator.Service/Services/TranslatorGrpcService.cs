@@ -1,5 +1,8 @@
 using ClinicalAspire.Contracts.Common.V1;
 using ClinicalAspire.Contracts.Translator.V1;
+using ClinicalAspire.Engines.Abstractions;
+using ClinicalAspire.Engines.Hosting;
+using ClinicalAspire.Engines.Profiles;
 using Grpc.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -8,6 +11,7 @@ namespace ClinicalAspire.Translator.Services;
 
 public sealed class TranslatorGrpcService(
     TranslationHandler handler,
+    EngineProfileHealth<ITranslationEngine> profiles,
     HealthCheckService health,
     IOptions<TranslatorOptions> options) : Contracts.Translator.V1.Translator.TranslatorBase
 {
@@ -32,6 +36,7 @@ public sealed class TranslatorGrpcService(
             Version = typeof(TranslatorGrpcService).Assembly.GetName().Version?.ToString() ?? "",
             Engine = handler.EngineInfo ?? new EngineInfo { Engine = "none", Description = "no engine available in this build" },
         };
+        response.Profiles.AddRange(await ProfileGrpc.StatusesAsync(profiles, context.CancellationToken));
         if (request.IncludeDependencies)
         {
             response.Dependencies.AddRange(await health.DependencyStatusAsync(context.CancellationToken));

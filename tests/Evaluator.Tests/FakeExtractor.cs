@@ -56,8 +56,16 @@ public sealed class FakeExtractor : Extractor.ExtractorBase, IAsyncDisposable
         return response;
     }
 
-    public override Task<GetInfoResponse> GetInfo(GetInfoRequest request, ServerCallContext context) =>
-        Task.FromResult(new GetInfoResponse { Service = "extractor", Engine = new EngineInfo { Engine = "fake" } });
+    /// <summary>The profiles this Extractor reports (a real one reads them from Profiles:File).</summary>
+    public List<ProfileStatus> Profiles { get; } =
+        [new ProfileStatus { Name = "default", IsDefault = true, Status = "Healthy", Detail = "ready", Engine = new EngineInfo { Engine = "fake" } }];
+
+    public override Task<GetInfoResponse> GetInfo(GetInfoRequest request, ServerCallContext context)
+    {
+        var response = new GetInfoResponse { Service = "extractor", Engine = new EngineInfo { Engine = "fake" } };
+        response.Profiles.AddRange(Profiles);
+        return Task.FromResult(response);
+    }
 
     public async ValueTask DisposeAsync()
     {

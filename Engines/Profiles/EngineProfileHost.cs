@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using ClinicalAspire.Engines.Abstractions;
+using Microsoft.Extensions.Logging;
+
+namespace ClinicalAspire.Engines.Profiles;
+
+/// <summary>Where a profile's engine stands.</summary>
+public enum ProfileState
+{
+    Loading,
+    Ready,
+    Failed,
+}
+
+/// <summary>What a service reports about one profile it hosts (GetInfo, /health).</summary>
+public sealed record ProfileReport(
+    string Name,
+    bool IsDefault,
+    ProfileState State,
+    string Detail,
+    EngineDescriptor? Descriptor,
+    EngineRole Role,
+    int? Concurrency);
+
+/// <summary>The request named a profile the service does not host.</summary>
+public sealed class UnknownProfileException(string name, IEnumerable<string> known)
+    : Exception($"engine profile '{name}' is not configured; known profiles: {string.Join(", ", known)}");
+
+/// <summary>The profile exists but its engine could not load; the reason is an operator's, never clinical text.</summary>
+public sealed class ProfileUnavailableException(string name, string reason)
+    : Exception($"engine profile '{name}' is not available: {reason}");
+
+/// <summary>
+/// The engines of one role (extraction or translation) for every profile of the <see cref="EngineProfileSet"/>.
+/// Engines load at start, in the background and one after another (a model is large); a request for a profile waits
+/// for its engine, and a profile whose engine could not load answers with the reason instead of failing record by record.
+/// </summary>
+public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngine : class, IEngine
+{
+    private readonly EngineProfileSet _set;
+    private readonly Func<EngineProfile, TEngine> _create;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, Slot> _slots;
+    private readonly string _role;
+    private int _started;
+
+    /// <param name="role">"extractor" or "translator", for messages and logs.</param>
+    /// <param name="create">Builds the engine of one profile (may load a model: runs on a background thread).</param>
+    public EngineProfileHost(EngineProfileSet set, string role, Func<EngineProfile, TEngine> create, ILogger logger)
+    {
+        _set = set;
+        _role = role;
+        _create = create;
+        _logger = logger;
+        _slots = set.Profiles.ToDictionary(p => p.Name, p => new Slot(p), StringComparer.Ordinal);
+    }
+
+    public EngineProfileSet Set => _set;
+
+    /// <summary>Starts loading every engine (idempotent); completes when all have loaded or failed.</summary>
+    public Task LoadAllAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _ = Task.Run(() =>
+            {
+                foreach (var slot in _slots.Values)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        slot.Fail("the service stopped before the engine loaded");
+                        continue;
+                    }
+                    Load(slot);
+                }
+            }, CancellationToken.None);
+        }
+        return Task.WhenAll(_slots.Values.Select(s => (Task)s.Loaded.Task));
+    }
+
+    private void Load(Slot slot)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var engine = _create(slot.Profile);
+            slot.Loaded.TrySetResult(engine);
+            LogLoaded(_logger, _role, slot.Profile.Name, engine.Descriptor.Engine, engine.Descriptor.ModelId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception ex)
+        {
+            // Configuration and model-loading messages name files and settings, never notes: safe to keep and show.
+            var reason = $"{ex.GetType().Name}: {ex.Message}";
+            slot.Fail(reason.Length > 500 ? reason[..500] + "..." : reason);
+            LogFailed(_logger, _role, slot.Profile.Name, ex.GetType().FullName ?? ex.GetType().Name);
+        }
+    }
+
+    /// <summary>The profile a request names (empty: the default); throws <see cref="UnknownProfileException"/>.</summary>
+    public EngineProfile Resolve(string? name) =>
+        _set.Find(name) ?? throw new UnknownProfileException(Shorten(name ?? ""), _set.Profiles.Select(p => p.Name));
+
+    /// <summary>The engine of a profile, once loaded; <see cref="ProfileUnavailableException"/> when it could not load.</summary>
+    public async Task<(EngineProfile Profile, TEngine Engine)> GetAsync(string? name, CancellationToken cancellationToken)
+    {
+        var profile = Resolve(name);
+        var slot = _slots[profile.Name];
+        _ = LoadAllAsync();
+        var engine = await slot.Loaded.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return engine is null ? throw new ProfileUnavailableException(profile.Name, slot.FailureReason ?? "it failed to load") : (profile, engine);
+    }
+
+    /// <summary>The default profile's engine if it has loaded (for descriptions); null otherwise.</summary>
+    public TEngine? DefaultEngine => _slots[_set.DefaultName].Loaded.Task is { IsCompletedSuccessfully: true } task ? task.Result : null;
+
+    public IReadOnlyList<ProfileReport> Reports() => _set.Profiles.Select(profile =>
+    {
+        var slot = _slots[profile.Name];
+        var task = slot.Loaded.Task;
+        var state = !task.IsCompleted ? ProfileState.Loading : task.Result is null ? ProfileState.Failed : ProfileState.Ready;
+        var role = _role == "translator" ? profile.Translator : profile.Extractor;
+        return new ProfileReport(profile.Name, profile.Name == _set.DefaultName, state,
+            state switch { ProfileState.Loading => "loading", ProfileState.Failed => slot.FailureReason ?? "failed", _ => "ready" },
+            task.IsCompletedSuccessfully ? task.Result?.Descriptor : null, role, profile.Concurrency);
+    }).ToArray();
+
+    public void Dispose()
+    {
+        foreach (var slot in _slots.Values)
+        {
+            if (slot.Loaded.Task is { IsCompletedSuccessfully: true, Result: IDisposable disposable })
+            {
+                disposable.Dispose();
+            }
+        }
+    }
+
+    private static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "...";
+
+    private sealed class Slot(EngineProfile profile)
+    {
+        public EngineProfile Profile { get; } = profile;
+
+        /// <summary>The engine, or null when it failed to load.</summary>
+        public TaskCompletionSource<TEngine?> Loaded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string? FailureReason { get; private set; }
+
+        public void Fail(string reason)
+        {
+            FailureReason = reason;
+            Loaded.TrySetResult(null);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Engine profile {Profile} ({Role}) loaded {Engine}/{ModelId} in {ElapsedMs} ms")]
+    private static partial void LogLoaded(ILogger logger, string role, string profile, string engine, string modelId, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Engine profile {Profile} ({Role}) failed to load: {ExceptionType}")]
+    private static partial void LogFailed(ILogger logger, string role, string profile, string exceptionType);
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using ClinicalAspire.Contracts.Common.V1;
+using ClinicalAspire.Domain.Text;
+using Grpc.Core;
+using ExtractorClient = ClinicalAspire.Contracts.Extractor.V1.Extractor.ExtractorClient;
+using ExtractorInfoRequest = ClinicalAspire.Contracts.Extractor.V1.GetInfoRequest;
+
+namespace ClinicalAspire.Evaluator.Runs;
+
+/// <summary>
+/// The engine profiles the Extractor hosts, asked of the Extractor itself (it reads the profiles file), briefly
+/// remembered so that starting a matrix of runs asks once.
+/// </summary>
+public sealed class ProfileDirectory(ExtractorClient extractor)
+{
+    private static readonly TimeSpan s_fresh = TimeSpan.FromSeconds(5);
+    private (long At, IReadOnlyList<ProfileStatus> Profiles)? _last;
+
+    public async Task<IReadOnlyList<ProfileStatus>> ListAsync(CancellationToken cancellationToken)
+    {
+        if (_last is { } last && Stopwatch.GetElapsedTime(last.At) < s_fresh)
+        {
+            return last.Profiles;
+        }
+        try
+        {
+            var info = await extractor.GetInfoAsync(new ExtractorInfoRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+            var profiles = info.Profiles.ToArray();
+            _last = (Stopwatch.GetTimestamp(), profiles);
+            return profiles;
+        }
+        catch (RpcException ex) when (ex.StatusCode is not StatusCode.Cancelled)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the Extractor cannot be reached to list its engine profiles ({ex.StatusCode})"));
+        }
+    }
+
+    /// <summary>
+    /// The profile a run names (empty or "default": the default one), ready to answer. Unknown: INVALID_ARGUMENT naming
+    /// the known profiles; not ready (model failed to load, server unreachable): FAILED_PRECONDITION with the reason,
+    /// so no run is created whose every record would fail.
+    /// </summary>
+    public async Task<ProfileStatus> RequireReadyAsync(string? name, CancellationToken cancellationToken)
+    {
+        var profiles = await ListAsync(cancellationToken);
+        var wanted = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+        var profile = profiles.FirstOrDefault(p => p.Name == wanted)
+            ?? (wanted is null or "default" ? profiles.FirstOrDefault(p => p.IsDefault) : null)
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"engine profile '{TextInput.Echo(wanted)}' is not configured; known profiles: {string.Join(", ", profiles.Select(p => p.Name))}"));
+        if (profile.Status != "Healthy")
+        {
+            _last = null; // ask again next time: the model may come up
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"engine profile '{profile.Name}' is not ready: {profile.Detail}"));
+        }
+        return profile;
+    }
+}
