@@ -7,7 +7,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Redis: container, local redis-server, embedded Garnet or external (Cache:Mode), decided before anything is added.
 var cache = builder.AddClinicalCache("cache");
 
-// Engines and models, one per role per service instance (README: configuration).
+// Engines and models: the default pair from these parameters, or named profiles from Profiles:File (README: engine profiles).
 var extractorEngine = builder.AddParameter("extractor-engine");
 var extractorPromptMode = builder.AddParameter("extractor-prompt-mode");
 var translatorEngine = builder.AddParameter("translator-engine");
@@ -24,6 +24,7 @@ var translator = builder.AddProject<Projects.Translator_Service>("translator")
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("Engine__Kind", translatorEngine)
     .WithModelSettings(executionProvider, openAiApiKey, modelPathParameter: "translator-model-path")
+    .WithEngineProfiles()
     .WithGrpcServiceDefaults();
 
 var extractor = builder.AddProject<Projects.Extractor_Service>("extractor")
@@ -32,6 +33,7 @@ var extractor = builder.AddProject<Projects.Extractor_Service>("extractor")
     .WithEnvironment("Engine__Kind", extractorEngine)
     .WithEnvironment("Engine__PromptMode", extractorPromptMode)
     .WithModelSettings(executionProvider, openAiApiKey, modelPathParameter: "extractor-model-path")
+    .WithEngineProfiles()
     .WithGrpcServiceDefaults();
 
 var evaluatorGrpcPort = builder.Configuration.GetValue("Ports:EvaluatorGrpc", 5090);

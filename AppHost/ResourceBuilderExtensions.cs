@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ClinicalAspire.AppHost;
 
 /// <summary>Endpoint names every gRPC service declares in its Kestrel configuration.</summary>
@@ -46,6 +48,69 @@ public static class ResourceBuilderExtensions
             builder.WithEnvironment("Engine__ApiKey", apiKey);
         }
         return builder;
+    }
+
+    /// <summary>
+    /// Engine profiles: the Extractor and the Translator read the same file (<c>Profiles:File</c>, made absolute here since
+    /// services run from their own folders). API keys stay out of the file: each <c>apiKeySecret</c> it names is passed
+    /// from a secret Aspire parameter of that name, when one is configured (Parameters:{name}).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEngineProfiles(this IResourceBuilder<ProjectResource> builder)
+    {
+        var app = builder.ApplicationBuilder;
+        if (app.Configuration["Profiles:File"] is not { Length: > 0 } file)
+        {
+            return builder;
+        }
+        var path = Path.GetFullPath(file);
+        if (!File.Exists(path))
+        {
+            throw new DistributedApplicationException($"Profiles:File '{path}' does not exist.");
+        }
+        builder.WithEnvironment("Profiles__File", path);
+        foreach (var secret in SecretNames(path))
+        {
+            if (app.Configuration[$"Parameters:{secret}"] is { Length: > 0 })
+            {
+                var parameter = app.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == secret) is { } existing
+                    ? app.CreateResourceBuilder(existing)
+                    : app.AddParameter(secret, secret: true);
+                builder.WithEnvironment($"Secrets__{secret}", parameter);
+            }
+        }
+        return builder;
+    }
+
+    /// <summary>The apiKeySecret names of a profiles file (the services validate the rest, with line numbers).</summary>
+    private static IEnumerable<string> SecretNames(string path)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException)
+        {
+            yield break; // the services report the broken line
+        }
+        using (document)
+        {
+            if (!document.RootElement.TryGetProperty("profiles", out var profiles) || profiles.ValueKind != JsonValueKind.Array)
+            {
+                yield break;
+            }
+            foreach (var profile in profiles.EnumerateArray())
+            {
+                foreach (var role in new[] { "extractor", "translator" })
+                {
+                    if (profile.ValueKind == JsonValueKind.Object && profile.TryGetProperty(role, out var settings) && settings.ValueKind == JsonValueKind.Object
+                        && settings.TryGetProperty("apiKeySecret", out var secret) && secret.GetString() is { Length: > 0 } name)
+                    {
+                        yield return name;
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>

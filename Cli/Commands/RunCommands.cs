@@ -35,16 +35,44 @@ internal static class RunCommands
         var concurrency = new Option<int>("--concurrency") { HelpName = "n", Description = "Parallel requests to the Extractor (0: the Evaluator's default)" };
         var excludeMissing = new Option<bool>("--exclude-missing") { Description = "Exclude missing outputs instead of scoring them as negative (the study)" };
         var label = new Option<string?>("--label") { HelpName = "text", Description = "A label for the run, shown in lists and comparisons" };
-        var profile = new Option<string?>("--profile") { HelpName = "name", Description = "Extractor profile configured on the Evaluator [default: the default profile]" };
+        var profile = new Option<string?>("--profile")
+        {
+            HelpName = "name[,name...]",
+            Description = "Engine profile(s) hosted by the stack (clinical status lists them); several start one run per profile x strategy [default: the default profile]",
+        };
+        var baseline = new Option<string?>("--baseline") { HelpName = "profile", Description = "The row the others are compared with (paired CI) [default: the first profile]" };
         var bootstrap = new Option<int>("--bootstrap") { HelpName = "n", Description = "Bootstrap resamples for the confidence intervals (0: the default, 1000)" };
         var wait = new Option<bool>("--wait") { Description = "Follow the run to its end (a progress bar), then print the summary" };
-        var output = GlobalOptions.OutputFormat();
-        var command = new Command("start", "Start an evaluation run")
+        var output = new Option<string>("--format")
         {
-            dataset, strategy, concurrency, excludeMissing, label, profile, bootstrap, wait, output,
+            Description = "Output: text, JSON, or (with --wait) the study's table as CSV, Markdown or LaTeX",
+            HelpName = "text|json|csv|markdown|latex",
+            DefaultValueFactory = _ => "text",
+        };
+        output.AcceptOnlyFromAmong(StudyTable.Formats);
+        var command = new Command("start", "Start an evaluation run, or a matrix of runs (several profiles)")
+        {
+            dataset, strategy, concurrency, excludeMissing, label, profile, baseline, bootstrap, wait, output,
         };
         session.SetAction(command, output, async (ctx, parse, ct) =>
         {
+            var profiles = (parse.GetValue(profile) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var format = parse.GetValue(output) ?? "text";
+            if (profiles.Length > 1 || format is "csv" or "markdown" or "latex" || parse.GetValue(baseline) is not null)
+            {
+                var matrixRequest = new StartMatrixRequest
+                {
+                    DatasetId = parse.GetRequiredValue(dataset),
+                    Strategy = parse.GetValue(strategy) ?? "",
+                    Concurrency = DatasetCommands.NonNegative(parse.GetValue(concurrency), "--concurrency"),
+                    ExcludeMissing = parse.GetValue(excludeMissing),
+                    Label = parse.GetValue(label) ?? "",
+                    BootstrapResamples = DatasetCommands.NonNegative(parse.GetValue(bootstrap), "--bootstrap"),
+                };
+                matrixRequest.EngineProfiles.AddRange(profiles.Length == 0 ? ["default"] : profiles);
+                return await StartMatrixAsync(ctx, matrixRequest, parse.GetValue(wait), parse.GetValue(baseline), format, ct);
+            }
+
             var request = new StartRunRequest
             {
                 DatasetId = parse.GetRequiredValue(dataset),
@@ -300,6 +328,66 @@ internal static class RunCommands
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Starts one run per profile x strategy; with <paramref name="wait"/>, follows them all and prints the study's table
+    /// (rows in profile order, the baseline compared with every other row by a paired bootstrap).
+    /// </summary>
+    private static async Task<int> StartMatrixAsync(CliContext ctx, StartMatrixRequest request, bool wait, string? baselineProfile, string format, CancellationToken ct)
+    {
+        if (baselineProfile is not null && !request.EngineProfiles.Contains(baselineProfile))
+        {
+            throw new CliException($"--baseline '{baselineProfile}' is not one of the --profile names");
+        }
+        var matrix = await ctx.Client.StartMatrixAsync(request, cancellationToken: ct);
+        if (!wait)
+        {
+            if (ctx.Json)
+            {
+                ctx.WriteJson(matrix);
+                return ExitCodes.Success;
+            }
+            foreach (var run in matrix.Runs)
+            {
+                ctx.Console.WriteLine($"started run {run.RunId} ({run.EngineProfile}, {run.Strategy}) on dataset '{run.DatasetId}': {run.Total} records");
+            }
+            ctx.Console.WriteLine($"matrix {matrix.MatrixId}; follow a run with: clinical runs watch <run-id>");
+            return ExitCodes.Success;
+        }
+
+        IReadOnlyList<RunInfo> finished;
+        try
+        {
+            finished = await RunWatcher.WaitAsync(ctx, matrix.Runs, ct);
+        }
+        catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or Grpc.Core.RpcException)
+        {
+            await ctx.Error.WriteLineAsync($"the runs of matrix {matrix.MatrixId} go on; cancel them with: clinical runs cancel <run-id>");
+            throw;
+        }
+
+        var baseline = finished.FirstOrDefault(r => r.EngineProfile == (baselineProfile ?? request.EngineProfiles[0])) ?? finished[0];
+        CompareRunsResponse? comparison = null;
+        var completed = finished.Where(r => r.State == RunState.Completed).ToArray();
+        if (baseline.State == RunState.Completed && completed.Length >= 2)
+        {
+            var compare = new CompareRunsRequest { BootstrapResamples = request.BootstrapResamples };
+            compare.RunIds.Add(baseline.RunId);
+            compare.RunIds.AddRange(completed.Where(r => r.RunId != baseline.RunId).Select(r => r.RunId));
+            comparison = await ctx.Client.CompareRunsAsync(compare, cancellationToken: ct);
+        }
+        var dataset = await ctx.Client.GetDatasetAsync(new GetDatasetRequest { DatasetId = request.DatasetId }, cancellationToken: ct);
+        var table = StudyTable.Build(matrix.MatrixId, finished, baseline, comparison, dataset.Info.Languages);
+        ctx.Out.Write(table.Write(format));
+
+        var exit = ExitCodes.Success;
+        foreach (var run in finished.Where(r => r.State != RunState.Completed))
+        {
+            await ctx.Error.WriteLineAsync($"error: run {run.RunId} ({run.EngineProfile}, {run.Strategy}) {Rendering.State(run.State)}{(run.Error.Length > 0 ? ": " + run.Error : "")}");
+            exit = ExitCodes.RunNotCompleted;
+        }
+        return exit;
     }
 
     /// <summary>Follows the runs to their end, prints the summary (or the final RunInfo JSON); exit 4 unless all completed.</summary>

@@ -13,6 +13,8 @@ namespace ClinicalAspire.Evaluator.Runs;
 /// </summary>
 public sealed class ProfileDirectory(ExtractorClient extractor)
 {
+    /// <summary>What every stack calls its default profile, whatever the profile's own name.</summary>
+    public const string DefaultName = "default";
     private static readonly TimeSpan s_fresh = TimeSpan.FromSeconds(5);
     private (long At, IReadOnlyList<ProfileStatus> Profiles)? _last;
 
@@ -42,10 +44,20 @@ public sealed class ProfileDirectory(ExtractorClient extractor)
     /// </summary>
     public async Task<ProfileStatus> RequireReadyAsync(string? name, CancellationToken cancellationToken)
     {
-        var profiles = await ListAsync(cancellationToken);
         var wanted = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+        IReadOnlyList<ProfileStatus> profiles;
+        try
+        {
+            profiles = await ListAsync(cancellationToken);
+        }
+        catch (RpcException) when (wanted is null or DefaultName)
+        {
+            // Every stack has a default profile: a run on it is accepted while the Extractor restarts, and its
+            // records wait for the Extractor like those of any run (a named profile cannot be checked, so it is refused).
+            return new ProfileStatus { Name = DefaultName, IsDefault = true, Status = "Healthy" };
+        }
         var profile = profiles.FirstOrDefault(p => p.Name == wanted)
-            ?? (wanted is null or "default" ? profiles.FirstOrDefault(p => p.IsDefault) : null)
+            ?? (wanted is null or DefaultName ? profiles.FirstOrDefault(p => p.IsDefault) : null)
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument,
                 $"engine profile '{TextInput.Echo(wanted)}' is not configured; known profiles: {string.Join(", ", profiles.Select(p => p.Name))}"));
         if (profile.Status != "Healthy")

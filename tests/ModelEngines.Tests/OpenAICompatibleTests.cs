@@ -4,6 +4,7 @@ using ClinicalAspire.Domain.Features;
 using ClinicalAspire.Domain.Text;
 using ClinicalAspire.Engines.Abstractions;
 using ClinicalAspire.Engines.Models;
+using ClinicalAspire.TestSupport;
 
 namespace ClinicalAspire.ModelEngines.Tests;
 
@@ -98,12 +99,5 @@ public sealed class OpenAICompatibleTests
         Assert.Equal("بیمار تب ۳۹ درجه دارد.", Content(messages[1]));
     }
 
-    /// <summary>A message's text whether the connector sent a string or an array of content parts.</summary>
-    private static string Content(JsonElement message)
-    {
-        var content = message.GetProperty("content");
-        return content.ValueKind == JsonValueKind.String
-            ? content.GetString()!
-            : string.Concat(content.EnumerateArray().Select(p => p.TryGetProperty("text", out var t) ? t.GetString() : ""));
-    }
+    private static string Content(JsonElement message) => OpenAICompatibleServer.Content(message);
 }
