@@ -57,7 +57,19 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
         {
             return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
         }
-        logger.LogError("Unhandled {ExceptionType} in {Method}", ex.GetType().FullName, context.Method);
+        // Types only, of the whole chain (an inner exception often names the real cause); messages may quote clinical text.
+        logger.LogError("Unhandled {ExceptionType} in {Method}: {ExceptionChain}", ex.GetType().FullName, context.Method, DescribeChain(ex));
         return new RpcException(new Status(StatusCode.Internal, $"internal error ({ex.GetType().Name}); see the service log"));
+    }
+
+    private static string DescribeChain(Exception ex)
+    {
+        var names = new List<string>();
+        for (Exception? current = ex; current is not null && names.Count < 8; current = current.InnerException)
+        {
+            var status = current.GetType().GetProperty("StatusCode")?.GetValue(current) ?? current.GetType().GetProperty("Status")?.GetValue(current);
+            names.Add(status is null ? current.GetType().Name : $"{current.GetType().Name}({status})");
+        }
+        return string.Join(" > ", names);
     }
 }

@@ -39,9 +39,12 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
     private OpenAICompatibleServer(Func<JsonElement, ServerAnswer> respond, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // A test's output folder may hold a service's appsettings.json (its Kestrel endpoints): ignore it.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port));
         _app = builder.Build();
+
         _app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "test-model", @object = "model" } } }));
         _app.MapPost("/v1/chat/completions", async (HttpContext context) =>
         {

@@ -50,15 +50,30 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             startInfo.Environment[key] = value;
         }
-        var process = Process.Start(startInfo)!;
+        var process = new Process { StartInfo = startInfo };
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        DataReceivedEventHandler keepTail = (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                errors.Enqueue(line);
+                while (errors.Count > 40 && errors.TryDequeue(out string? _))
+                {
+                }
+            }
+        };
+        process.ErrorDataReceived += keepTail;
+        process.OutputDataReceived += keepTail;
+        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, httpPort, grpcPort) { _name = project };
+        var service = new ServiceProcess(process, httpPort, grpcPort) { _name = project, _errors = errors };
         await service.WaitUntilAliveAsync();
         return service;
     }
 
     private string _name = "";
+    private System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
 
     private async Task WaitUntilAliveAsync()
     {
@@ -68,7 +83,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{_name} exited with code {_process.ExitCode}");
+                await _process.WaitForExitAsync();
+                // The tail of its output: why it stopped (an invalid setting names itself there).
+                throw new InvalidOperationException($"{_name} exited with code {_process.ExitCode}: {string.Join("\n", _errors)}");
             }
             try
             {
