@@ -237,7 +237,8 @@ public static class RunExport
         var keys = predictions.SelectMany(p => p.Features.Select(f => f.Key)).Distinct().ToArray();
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
         using var csv = CsvWriter.Create(writer, null, leaveOpen: true);
-        foreach (var header in new[] { "run_id", "record_id", "language", "strategy", "error", "translation" }
+        foreach (var header in new[] { "run_id", "record_id", "language", "strategy", "profile", "error", "translation",
+                         "finish_reason", "prompt_tokens", "completion_tokens", "model_latency_ms", "raw_output" }
                      .Concat(keys.SelectMany(k => new[] { $"label_{k}", $"pred_{k}", $"evidence_{k}" })))
         {
             csv.WriteField(header);
@@ -249,8 +250,16 @@ public static class RunExport
             csv.WriteField(p.RecordId);
             csv.WriteField(p.Language);
             csv.WriteField(run.Strategy);
+            csv.WriteField(run.EngineProfile);
             csv.WriteField(p.Error);
             csv.WriteField(p.Translation);
+            // The extraction call's answer as the model wrote it (every call, translation segments included, is in the JSON export).
+            var extract = p.ModelCalls.LastOrDefault(c => c.Role == "extract");
+            csv.WriteField(extract?.FinishReason ?? "");
+            csv.WriteField(extract is null ? "" : extract.PromptTokens.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(extract is null ? "" : extract.CompletionTokens.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(extract is null ? "" : extract.LatencyMs.ToString("0.###", CultureInfo.InvariantCulture));
+            csv.WriteField(extract?.RawOutput ?? "");
             var byKey = p.Features.ToDictionary(f => f.Key);
             foreach (var key in keys)
             {

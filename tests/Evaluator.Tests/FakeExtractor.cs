@@ -53,6 +53,21 @@ public sealed class FakeExtractor : Extractor.ExtractorBase, IAsyncDisposable
         var pain = request.Text.Contains("درد", StringComparison.Ordinal);
         response.Features.Add(new FeatureResult { Key = "pain", Value = pain ? FeatureValue.True : FeatureValue.False });
         response.Features.Add(new FeatureResult { Key = "fever", Value = FeatureValue.False });
+        response.Profile = string.IsNullOrEmpty(request.Profile) ? "default" : request.Profile;
+        if (request.IncludeRawOutput)
+        {
+            // A model's answer, cut at the token budget for notes that mention "cut".
+            var cut = request.Text.Contains("cut", StringComparison.Ordinal);
+            response.ModelCalls.Add(new ModelCall
+            {
+                Role = "extract", RawOutput = $"Pain: {(pain ? "True" : "False")}, Fever: False", FinishReason = cut ? "length" : "stop",
+                PromptTokens = 800, CompletionTokens = cut ? 512 : 30, LatencyMs = 12,
+            });
+            if (cut)
+            {
+                response.Features[1].Value = FeatureValue.Missing;
+            }
+        }
         return response;
     }
 

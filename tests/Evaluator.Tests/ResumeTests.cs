@@ -128,7 +128,7 @@ public sealed class ResumeTests
         throw new TimeoutException($"the run did not reach {atLeast} records");
     }
 
-    private static async Task<RunInfo> WaitForStateAsync(EvaluatorClient client, string runId)
+    internal static async Task<RunInfo> WaitForStateAsync(EvaluatorClient client, string runId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
