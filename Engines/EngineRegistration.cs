@@ -88,7 +88,7 @@ public static class EngineRegistration
 
     private static IFeatureExtractionEngine CreateExtractor(EngineRole role, IServiceProvider services) => role.Kind switch
     {
-        EngineKinds.Rules => services.GetService<RuleExtractionEngine>() ?? s_rules.Value,
+        EngineKinds.Rules => s_rules.Value,
         _ => ChatExtractionEngine.Create(role.Model!, services.GetService<FeatureCatalogue>(), services.GetService<ILoggerFactory>()),
     };
 

@@ -52,7 +52,7 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
             _mode,
             _mode == PromptModes.Json ? JsonSystemPrompt(_catalogue.Features) : _prompt!.Version,
             _options.ConstrainedDecoding ? "constrained" : "free",
-            DecodingFingerprint(_options), _catalogue.Version);
+            _options.DecodingFingerprint, _catalogue.Version);
         var what = _mode == PromptModes.Study
             ? $"the few-shot True/False template prompt (prompt profile '{_prompt!.Name}')"
             : "a JSON-schema prompt with evidence quotes";
@@ -114,11 +114,6 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
 
     private static string NoteLanguage(ExtractionInput input) =>
         Languages.IsSupported(input.Language) ? input.Language : Languages.English;
-
-    /// <summary>Decoding settings that change answers: part of the prompt version, so they are part of every cache key.</summary>
-    private static string DecodingFingerprint(ModelEngineOptions options) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"t={options.Temperature};seed={options.Seed};max={options.MaxNewTokens};rp={options.RepetitionPenalty}");
 
     /// <summary>The chat the model sees (exposed for tests and for prompt inspection tools).</summary>
     public ChatHistory BuildHistory(ExtractionInput input, IReadOnlyList<FeatureDefinition> features)

@@ -29,7 +29,8 @@ public sealed class ChatTranslationEngine : ITranslationEngine, IDisposable
         _options.ThrowIfInvalid(requirePromptMode: false);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         var promptVersion = "translate-" + PromptHash.Of(
-            SystemPrompt(Languages.Persian, Languages.English), _options.TranslationSegmentChars.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            SystemPrompt(Languages.Persian, Languages.English), _options.TranslationSegmentChars.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _options.DecodingFingerprint);
         Descriptor = new EngineDescriptor(
             backend.Engine,
             backend.ModelId,

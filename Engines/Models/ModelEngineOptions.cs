@@ -92,6 +92,13 @@ public sealed class ModelEngineOptions
     /// </summary>
     public bool ConstrainedDecoding { get; set; } = true;
 
+    /// <summary>
+    /// Decoding settings that change answers (temperature, seed, token budget, repetition penalty): part of both engines'
+    /// prompt versions, so two profiles of one model with different decoding never share results or cache entries.
+    /// </summary>
+    public string DecodingFingerprint =>
+        string.Create(CultureInfo.InvariantCulture, $"t={Temperature};seed={Seed};max={MaxNewTokens};rp={RepetitionPenalty}");
+
     public int EffectiveMaxConcurrency => MaxConcurrency ?? (IsOnnx ? 1 : 0);
 
     public bool IsOnnx => string.Equals(Kind, ModelEngineKinds.Onnx, StringComparison.OrdinalIgnoreCase);

@@ -42,6 +42,7 @@ public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngi
     private readonly ILogger _logger;
     private readonly Dictionary<string, Slot> _slots;
     private readonly string _role;
+    private readonly Task _allLoaded;
     private int _started;
 
     /// <param name="role">"extractor" or "translator", for messages and logs.</param>
@@ -53,12 +54,19 @@ public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngi
         _create = create;
         _logger = logger;
         _slots = set.Profiles.ToDictionary(p => p.Name, p => new Slot(p), StringComparer.Ordinal);
+        _allLoaded = Task.WhenAll(_slots.Values.Select(s => (Task)s.Loaded.Task));
     }
 
     public EngineProfileSet Set => _set;
 
     /// <summary>Starts loading every engine (idempotent); completes when all have loaded or failed.</summary>
     public Task LoadAllAsync(CancellationToken cancellationToken = default)
+    {
+        StartLoading(cancellationToken);
+        return _allLoaded;
+    }
+
+    private void StartLoading(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
@@ -75,7 +83,6 @@ public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngi
                 }
             }, CancellationToken.None);
         }
-        return Task.WhenAll(_slots.Values.Select(s => (Task)s.Loaded.Task));
     }
 
     private void Load(Slot slot)
@@ -105,7 +112,7 @@ public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngi
     {
         var profile = Resolve(name);
         var slot = _slots[profile.Name];
-        _ = LoadAllAsync();
+        StartLoading(CancellationToken.None);
         var engine = await slot.Loaded.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         return engine is null ? throw new ProfileUnavailableException(profile.Name, slot.FailureReason ?? "it failed to load") : (profile, engine);
     }

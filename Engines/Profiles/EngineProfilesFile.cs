@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClinicalAspire.Engines.Models;
@@ -240,11 +238,6 @@ public sealed record EngineProfile(string Name, int? Concurrency, EngineRole Ext
 {
     public static bool IsValidName(string name) =>
         name.Length is > 0 and <= 64 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or '-');
-
-    /// <summary>A short fingerprint of the settings that shape a role's answers (decoding, limits): part of the prompt version.</summary>
-    public static string DecodingFingerprint(ModelEngineOptions options) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"t={options.Temperature};seed={options.Seed};max={options.MaxNewTokens};rp={options.RepetitionPenalty};seg={options.TranslationSegmentChars};c={options.ConstrainedDecoding}");
 }
 
 /// <summary>Every profile a stack hosts, and which one a request without a name gets.</summary>
@@ -269,8 +262,4 @@ public sealed record EngineProfileSet(IReadOnlyList<EngineProfile> Profiles, str
     /// <summary>Today's single pair from the "Engine" section of a service: what a stack without a profiles file runs.</summary>
     public static EngineProfileSet Single(EngineRole extractor, EngineRole translator, int? concurrency = null) =>
         new([new EngineProfile(DefaultAlias, concurrency, extractor, translator)], DefaultAlias, "configuration", "");
-
-    public string Describe() => new StringBuilder()
-        .Append(Profiles.Count).Append(Profiles.Count == 1 ? " profile" : " profiles")
-        .Append(" from ").Append(Source).Append(", default '").Append(DefaultName).Append('\'').ToString();
 }

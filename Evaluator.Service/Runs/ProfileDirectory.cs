@@ -16,7 +16,10 @@ public sealed class ProfileDirectory(ExtractorClient extractor)
     /// <summary>What every stack calls its default profile, whatever the profile's own name.</summary>
     public const string DefaultName = "default";
     private static readonly TimeSpan s_fresh = TimeSpan.FromSeconds(5);
-    private (long At, IReadOnlyList<ProfileStatus> Profiles)? _last;
+    // A reference swapped whole, so concurrent StartRun calls never read a half-written pair.
+    private volatile Listing? _last;
+
+    private sealed record Listing(long At, IReadOnlyList<ProfileStatus> Profiles);
 
     public async Task<IReadOnlyList<ProfileStatus>> ListAsync(CancellationToken cancellationToken)
     {
@@ -28,7 +31,7 @@ public sealed class ProfileDirectory(ExtractorClient extractor)
         {
             var info = await extractor.GetInfoAsync(new ExtractorInfoRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
             var profiles = info.Profiles.ToArray();
-            _last = (Stopwatch.GetTimestamp(), profiles);
+            _last = new Listing(Stopwatch.GetTimestamp(), profiles);
             return profiles;
         }
         catch (RpcException ex) when (ex.StatusCode is not StatusCode.Cancelled)

@@ -85,19 +85,27 @@ public sealed class RunScoring(FeatureCatalogue catalogue, IOptions<EvaluatorOpt
     /// </summary>
     private static void CountMissingCauses(Metrics metrics, IReadOnlyList<RecordPrediction> predictions)
     {
-        foreach (var feature in metrics.Features)
+        var byKey = metrics.Features.ToDictionary(f => f.Key);
+        foreach (var prediction in predictions)
         {
-            foreach (var prediction in predictions)
+            var failed = !string.IsNullOrEmpty(prediction.Error);
+            if (!failed && !IsTruncated(prediction))
             {
-                if (!prediction.Labels.TryGetValue(feature.Key, out var label) || label is not (Label.True or Label.False))
+                continue; // its missing outputs, if any, are answers the parser could not read
+            }
+            var answered = prediction.Features.Where(f => f.Value is "true" or "false").Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (var (key, label) in prediction.Labels)
+            {
+                // Only features scored for this record, like `missing` itself.
+                if (label is not (Label.True or Label.False) || !byKey.TryGetValue(key, out var feature))
                 {
-                    continue; // not scored for this feature, like `missing` itself
+                    continue;
                 }
-                if (!string.IsNullOrEmpty(prediction.Error))
+                if (failed)
                 {
                     feature.MissingFailed++;
                 }
-                else if (IsTruncated(prediction) && prediction.Features.FirstOrDefault(f => f.Key == feature.Key) is not { Value: "true" or "false" })
+                else if (!answered.Contains(key))
                 {
                     feature.MissingTruncated++;
                 }
