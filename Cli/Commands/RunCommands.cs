@@ -367,16 +367,9 @@ internal static class RunCommands
             throw;
         }
 
-        var baseline = finished.FirstOrDefault(r => r.EngineProfile == (baselineProfile ?? request.EngineProfiles[0])) ?? finished[0];
-        CompareRunsResponse? comparison = null;
-        var completed = finished.Where(r => r.State == RunState.Completed).ToArray();
-        if (baseline.State == RunState.Completed && completed.Length >= 2)
-        {
-            var compare = new CompareRunsRequest { BootstrapResamples = request.BootstrapResamples };
-            compare.RunIds.Add(baseline.RunId);
-            compare.RunIds.AddRange(completed.Where(r => r.RunId != baseline.RunId).Select(r => r.RunId));
-            comparison = await ctx.Client.CompareRunsAsync(compare, cancellationToken: ct);
-        }
+        var baseline = StudyTable.PickBaseline(finished, baselineProfile ?? request.EngineProfiles[0]);
+        var compare = StudyTable.ComparisonRequest(finished, baseline, request.BootstrapResamples);
+        var comparison = compare is null ? null : await ctx.Client.CompareRunsAsync(compare, cancellationToken: ct);
         var dataset = await ctx.Client.GetDatasetAsync(new GetDatasetRequest { DatasetId = request.DatasetId }, cancellationToken: ct);
         var table = StudyTable.Build(matrix.MatrixId, finished, baseline, comparison, dataset.Info.Languages);
         ctx.Out.Write(table.Write(format));

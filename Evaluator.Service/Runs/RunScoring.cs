@@ -77,7 +77,7 @@ public sealed class RunScoring(FeatureCatalogue catalogue, IOptions<EvaluatorOpt
 
     /// <summary>A prediction whose model answer was cut at the token budget (finish reason "length").</summary>
     public static bool IsTruncated(RecordPrediction prediction) =>
-        prediction.ModelCalls.Any(c => c.Role == "extract" && c.FinishReason == "length");
+        prediction.ModelCalls.Any(c => c.Role == "extract" && c.IsTruncated);
 
     /// <summary>
     /// Why outputs were missing, per feature: the call failed, or the answer was cut at the token budget (the rest are

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using ExtractorClient = ClinicalAspire.Contracts.Extractor.V1.Extractor.ExtractorClient;
 using ExtractorInfoRequest = ClinicalAspire.Contracts.Extractor.V1.GetInfoRequest;
+using ExtractorInfoResponse = ClinicalAspire.Contracts.Extractor.V1.GetInfoResponse;
 using ExtractRequest = ClinicalAspire.Contracts.Extractor.V1.ExtractRequest;
 using ExtractResponse = ClinicalAspire.Contracts.Extractor.V1.ExtractResponse;
 
@@ -176,20 +177,7 @@ public sealed class EvaluatorGrpcService(
             response.Components.AddRange(info.Dependencies.Select(d => { var copy = d.Clone(); copy.Name = "extractor/" + d.Name; return copy; }));
             foreach (var hosted in info.Profiles)
             {
-                var profile = new EngineProfile
-                {
-                    Name = hosted.Name,
-                    ExtractorEngine = hosted.Engine,
-                    // The Translator's engine is only known for the default profile (the Extractor reports its own chain).
-                    TranslatorEngine = hosted.IsDefault ? info.TranslatorEngine : null,
-                    Status = hosted.Status,
-                    Detail = hosted.Detail,
-                    Concurrency = hosted.Concurrency,
-                    IsDefault = hosted.IsDefault,
-                };
-                profile.Strategies.AddRange(info.Strategies);
-                profile.Strategies.Add(RunCoordinator.BothStrategies);
-                response.EngineProfiles.Add(profile);
+                response.EngineProfiles.Add(SystemProfile(hosted, info));
             }
         }
         catch (RpcException ex)
@@ -203,6 +191,38 @@ public sealed class EvaluatorGrpcService(
             });
         }
         return response;
+    }
+
+    /// <summary>
+    /// A profile as a run sees it: the Extractor's engine beside the Translator's profile of the same name (the
+    /// Translator's default when it hosts no such name); translate-first is offered only while that translator answers.
+    /// </summary>
+    private static EngineProfile SystemProfile(ProfileStatus hosted, ExtractorInfoResponse info)
+    {
+        var translator = info.TranslatorProfiles.FirstOrDefault(t => t.Name == hosted.Name)
+            ?? info.TranslatorProfiles.FirstOrDefault(t => t.IsDefault);
+        var profile = new EngineProfile
+        {
+            Name = hosted.Name,
+            ExtractorEngine = hosted.Engine,
+            TranslatorEngine = translator?.Engine ?? (hosted.IsDefault ? info.TranslatorEngine : null),
+            Status = hosted.Status,
+            Detail = hosted.Detail,
+            Concurrency = hosted.Concurrency,
+            IsDefault = hosted.IsDefault,
+        };
+        var translates = translator is null || translator.Status == "Healthy";
+        profile.Strategies.AddRange(info.Strategies.Where(s => translates || s != Strategies.TranslateFirst));
+        if (profile.Strategies.Contains(Strategies.TranslateFirst))
+        {
+            profile.Strategies.Add(RunCoordinator.BothStrategies);
+        }
+        else if (translator is not null)
+        {
+            profile.Detail = string.IsNullOrEmpty(profile.Detail)
+                ? $"translate-first unavailable: {translator.Detail}" : $"{profile.Detail}; translate-first unavailable: {translator.Detail}";
+        }
+        return profile;
     }
 
     private async Task<DatasetInfo> RequireDatasetAsync(string datasetId) =>

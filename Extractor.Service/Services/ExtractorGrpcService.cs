@@ -70,6 +70,7 @@ public sealed class ExtractorGrpcService(
             var info = await translator.GetInfoAsync(new TranslatorInfoRequest { IncludeDependencies = true },
                 deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: context.CancellationToken);
             response.TranslatorEngine = info.Engine;
+            response.TranslatorProfiles.AddRange(info.Profiles);
             var degraded = info.Dependencies.Any(d => d.Status != "Healthy");
             response.Dependencies.Add(new ComponentStatus
             {

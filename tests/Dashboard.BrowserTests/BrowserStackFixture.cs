@@ -44,9 +44,19 @@ public sealed class BrowserStackFixture : IAsyncLifetime
         }
         Directory.CreateDirectory(OutputDirectory);
 
+        // Two embedded profiles side by side, so that New run can start a matrix (the first stays the default).
+        var profiles = Path.Combine(OutputDirectory, "profiles.json");
+        File.WriteAllText(profiles, """
+            {"profiles": [
+              {"name": "rules", "extractor": {"engine": "rules"}, "translator": {"engine": "gloss"}},
+              {"name": "rules-second", "concurrency": 4, "extractor": {"engine": "rules"}, "translator": {"engine": "gloss"}}
+            ]}
+            """);
+
         var started = System.Diagnostics.Stopwatch.StartNew();
         App = await StackLauncher.StartAsync(
             [
+                $"Profiles:File={profiles}",
                 $"Cache:Mode={CacheMode}",
                 "Cache:Persistent=false",
                 "Parameters:evaluator-demo-autorun=false",

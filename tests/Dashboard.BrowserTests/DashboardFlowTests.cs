@@ -211,6 +211,49 @@ public sealed class DashboardFlowTests(BrowserStackFixture stack, ITestOutputHel
     }
 
     [Fact]
+    public async Task Two_profiles_chosen_in_New_run_fill_in_one_study_table_live()
+    {
+        var evaluator = new Evaluator.EvaluatorClient(stack.Channel("evaluator"));
+        await evaluator.ImportDatasetAsync(new ImportDatasetRequest
+        {
+            DatasetId = "browser-matrix", Format = "jsonl", Replace = true,
+            Content = Google.Protobuf.ByteString.CopyFromUtf8(File.ReadAllText(PageHelpers.DemoSubset(20, "browser-matrix.jsonl"))),
+        });
+        var page = await stack.NewPageAsync();
+        await page.StepsAsync("Two_profiles_chosen_in_New_run_fill_in_one_study_table_live", async () =>
+        {
+            await page.GotoInteractiveAsync("runs/new?dataset=browser-matrix");
+            await page.Locator("[data-testid=run-profile-engines][data-profile=rules]").WaitForAsync();
+            // The second profile picked from the multi-select, as a user does.
+            await page.ByTestId("run-profile").ClickAsync();
+            await page.Locator(".rz-multiselect-item", new() { HasText = "rules-second" }).ClickAsync();
+            await page.Keyboard.PressAsync("Escape");
+            await page.Locator("[data-testid=run-profile-engines][data-profile=rules-second]").WaitForAsync();
+            await page.GetByText("Both (paired runs, compared)").ClickAsync();
+            await page.ByTestId("run-start").Filter(new() { HasText = "Start 4 runs" }).WaitForAsync();
+            await page.ShotAsync("11-new-matrix");
+            await page.ByTestId("run-start").ClickAsync();
+            await page.WaitForURLAsync("**/matrices/*");
+            await page.WaitForInteractiveAsync();
+
+            await page.Locator("[data-testid=matrix-progress][data-finished=true]").WaitForAsync(new() { Timeout = RunTimeout });
+            Assert.Equal(4, await page.ByTestId("matrix-run").CountAsync());
+            var rows = page.ByTestId("study-row");
+            Assert.Equal(4, await rows.CountAsync());
+            Assert.Equal("true", await rows.First.GetAttributeAsync("data-baseline"));
+            // The delta column fills in once the comparison with the baseline is back.
+            await page.Locator("[data-testid=study-row][data-profile=rules-second][data-strategy=direct] td:last-child", new() { HasText = "CI" }).WaitForAsync();
+            await page.ShotAsync("12-matrix-table");
+
+            var download = await page.RunAndWaitForDownloadAsync(() => page.ByTestId("matrix-export-latex").ClickAsync());
+            Assert.EndsWith(".tex", download.SuggestedFilename, StringComparison.Ordinal);
+            var saved = Path.Combine(BrowserStackFixture.OutputDirectory, download.SuggestedFilename);
+            await download.SaveAsAsync(saved);
+            Assert.Contains("rules-second", await File.ReadAllTextAsync(saved));
+        });
+    }
+
+    [Fact]
     public async Task A_finished_run_of_the_studys_size_opens_with_its_table_and_records()
     {
         // 1,221 records (the study's size): the demo notes varied so that no two are identical.

@@ -18,6 +18,17 @@ public sealed class FakeEvaluator : Evaluator.EvaluatorClient
     public Func<ListDatasetsResponse> OnListDatasets { get; set; } = () => new ListDatasetsResponse();
     public Func<ExtractRequest, ExtractResponse> ExtractNote { get; set; } = _ => new ExtractResponse();
 
+    public Func<GetSystemStatusResponse> OnGetSystemStatus { get; set; } = () => new GetSystemStatusResponse();
+    public Func<StartRunRequest, RunInfo> OnStartRun { get; set; } = request => new RunInfo { RunId = "run-new", DatasetId = request.DatasetId };
+    public Func<StartMatrixRequest, MatrixInfo> OnStartMatrix { get; set; } = request => new MatrixInfo { MatrixId = "matrix-new", DatasetId = request.DatasetId };
+    public Func<GetMatrixRequest, MatrixInfo> OnGetMatrix { get; set; } = request => throw new RpcException(new Status(StatusCode.NotFound, "no matrix"));
+    public Func<CompareRunsRequest, CompareRunsResponse> OnCompareRuns { get; set; } = _ => new CompareRunsResponse();
+
+    public List<StartRunRequest> StartedRuns { get; } = [];
+    public List<StartMatrixRequest> StartedMatrices { get; } = [];
+    public List<CompareRunsRequest> Comparisons { get; } = [];
+    public int MatrixRequests;
+
     public List<ImportDatasetRequest> Imported { get; } = [];
     public List<ListRunRecordsRequest> RecordRequests { get; } = [];
 
@@ -46,6 +57,35 @@ public sealed class FakeEvaluator : Evaluator.EvaluatorClient
     }
 
     public override AsyncUnaryCall<ListDatasetsResponse> ListDatasetsAsync(ListDatasetsRequest request, CallOptions options) => Unary(OnListDatasets);
+
+    public override AsyncUnaryCall<GetSystemStatusResponse> GetSystemStatusAsync(GetSystemStatusRequest request, CallOptions options) => Unary(OnGetSystemStatus);
+
+    public override AsyncUnaryCall<RunInfo> StartRunAsync(StartRunRequest request, CallOptions options)
+    {
+        StartedRuns.Add(request);
+        return Unary(() => OnStartRun(request));
+    }
+
+    public override AsyncUnaryCall<MatrixInfo> StartMatrixAsync(StartMatrixRequest request, CallOptions options)
+    {
+        StartedMatrices.Add(request);
+        return Unary(() => OnStartMatrix(request));
+    }
+
+    public override AsyncUnaryCall<MatrixInfo> GetMatrixAsync(GetMatrixRequest request, CallOptions options)
+    {
+        Interlocked.Increment(ref MatrixRequests);
+        return Unary(() => OnGetMatrix(request));
+    }
+
+    public override AsyncUnaryCall<CompareRunsResponse> CompareRunsAsync(CompareRunsRequest request, CallOptions options)
+    {
+        lock (Comparisons)
+        {
+            Comparisons.Add(request);
+        }
+        return Unary(() => OnCompareRuns(request));
+    }
 
     public override AsyncUnaryCall<ExtractResponse> ExtractAsync(ExtractRequest request, CallOptions options) => Unary(() => ExtractNote(request));
 

@@ -2,22 +2,45 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ClinicalAspire.Contracts.Evaluator.V1;
-
-namespace ClinicalAspire.Cli;
+namespace ClinicalAspire.Contracts.Evaluator.V1;
 
 /// <summary>
 /// The study's results table for a matrix of runs: one row per engine profile x input (direct on the note's language,
 /// translate-first on English), medians [Q1, Q3] over the features with 95% bootstrap CIs, the missing rate, and the
 /// paired difference in median macro-F1 against a baseline row. Written as text, JSON, CSV, Markdown or LaTeX.
+/// One table for the CLI (<c>runs start --profile a,b --wait</c>) and the dashboard's matrix page.
 /// </summary>
-internal sealed record StudyTable(string DatasetId, string MatrixId, IReadOnlyList<StudyTable.Row> Rows)
+public sealed record StudyTable(string DatasetId, string MatrixId, IReadOnlyList<StudyTable.Row> Rows)
 {
     public sealed record Row(RunInfo Run, string Input, bool IsBaseline, RunComparison? VersusBaseline);
 
     public static readonly string[] Formats = ["text", "json", "csv", "markdown", "latex"];
 
     /// <param name="runs">The matrix's runs, in row order; <paramref name="comparison"/> was asked with the baseline first.</param>
+    /// <summary>
+    /// The baseline row: the first run of <paramref name="baselineProfile"/> (direct before translate-first, as the
+    /// matrix orders them), else the first run.
+    /// </summary>
+    public static RunInfo PickBaseline(IReadOnlyList<RunInfo> runs, string? baselineProfile) =>
+        runs.FirstOrDefault(r => r.EngineProfile == baselineProfile) ?? runs[0];
+
+    /// <summary>
+    /// The CompareRuns request behind the Δ column (baseline first, then every other completed run), or null when
+    /// there is nothing to compare yet.
+    /// </summary>
+    public static CompareRunsRequest? ComparisonRequest(IReadOnlyList<RunInfo> runs, RunInfo baseline, int bootstrapResamples)
+    {
+        var others = runs.Where(r => r.State == RunState.Completed && r.RunId != baseline.RunId).Select(r => r.RunId).ToArray();
+        if (baseline.State != RunState.Completed || others.Length == 0)
+        {
+            return null;
+        }
+        var request = new CompareRunsRequest { BootstrapResamples = bootstrapResamples };
+        request.RunIds.Add(baseline.RunId);
+        request.RunIds.AddRange(others);
+        return request;
+    }
+
     public static StudyTable Build(string matrixId, IReadOnlyList<RunInfo> runs, RunInfo baseline, CompareRunsResponse? comparison, IReadOnlyDictionary<string, int> datasetLanguages)
     {
         var noteLanguage = datasetLanguages.Count == 0 ? "fa" : datasetLanguages.MaxBy(kv => kv.Value).Key;
@@ -28,6 +51,15 @@ internal sealed record StudyTable(string DatasetId, string MatrixId, IReadOnlyLi
             comparison?.Comparisons.FirstOrDefault(c => c.RunId == run.RunId))).ToArray();
         return new StudyTable(baseline.DatasetId, matrixId, rows);
     }
+
+    /// <summary>File extension and media type of a written table (text and markdown are the same Markdown).</summary>
+    public static (string Extension, string ContentType) Media(string format) => format switch
+    {
+        "json" => ("json", "application/json"),
+        "csv" => ("csv", "text/csv"),
+        "latex" => ("tex", "application/x-tex"),
+        _ => ("md", "text/markdown"),
+    };
 
     public string Write(string format) => format switch
     {
@@ -53,7 +85,8 @@ internal sealed record StudyTable(string DatasetId, string MatrixId, IReadOnlyLi
     private static string Delta(Row row) =>
         row.IsBaseline ? "baseline" : row.VersusBaseline is { } c ? $"{(c.MedianMacroF1Delta >= 0 ? "+" : "")}{F(c.MedianMacroF1Delta)} (CI {F(c.CiLow)}–{F(c.CiHigh)})" : "";
 
-    private IEnumerable<string[]> Cells(bool withCi) => Rows.Select(row =>
+    /// <summary>The table's cells, row by row, in the order of <see cref="Headers"/>.</summary>
+    public IEnumerable<string[]> Cells(bool withCi) => Rows.Select(row =>
     {
         var summary = row.Run.Metrics?.Summary ?? new MetricsSummary();
         return new[] { row.Run.EngineProfile, row.Input }
@@ -64,7 +97,7 @@ internal sealed record StudyTable(string DatasetId, string MatrixId, IReadOnlyLi
             .ToArray();
     });
 
-    private static string[] Headers => ["profile", "input", .. s_metrics.Select(m => m.Name), "missing rate", "truncated", "Δ macro-F1 vs baseline"];
+    public static string[] Headers => ["profile", "input", .. s_metrics.Select(m => m.Name), "missing rate", "truncated", "Δ macro-F1 vs baseline"];
 
     private string Markdown()
     {
