@@ -26,7 +26,8 @@ public class ImageTests
         foreach (var (service, project) in Projects)
         {
             var settings = Read(project);
-            var onnxOnCuda = overlay == "gpu" && service is "extractor" or "translator";
+            // Only the gpu overlay's extractor runs ONNX on CUDA; its translator calls Aya on vLLM.
+            var onnxOnCuda = overlay == "gpu" && service == "extractor";
             var expectedTag = onnxOnCuda ? settings.CudaTag : settings.Tag;
             Assert.Equal($"{settings.Repository}:{expectedTag}", rendered.Workload(service).Pod.Containers[0].Image);
         }

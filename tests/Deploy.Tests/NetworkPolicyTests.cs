@@ -74,9 +74,15 @@ public class NetworkPolicyTests
         {
             expected.UnionWith(["extractor -> vllm:8000/TCP", "translator -> vllm:8000/TCP"]);
         }
+        if (overlay is "gpu" or "vllm")
+        {
+            // Aya's server: the translator's engine, and the extractor's in a profile that extracts with Aya.
+            expected.UnionWith(["extractor -> vllm-aya:8000/TCP", "translator -> vllm-aya:8000/TCP"]);
+        }
         if (overlay == "gpu")
         {
-            expected.UnionWith(["extractor -> model-store:9000/TCP", "translator -> model-store:9000/TCP"]);
+            // Only the extractor has an ONNX model folder to fetch.
+            expected.Add("extractor -> model-store:9000/TCP");
         }
 
         Assert.Equal(expected, allowed);

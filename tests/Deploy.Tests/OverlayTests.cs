@@ -8,6 +8,9 @@ public class OverlayTests
 {
     private const string Gpu = "nvidia.com/gpu";
 
+    /// <summary>The study's translator as vLLM serves it (the name of data/profiles/study.example.json).</summary>
+    public const string AyaModel = "CohereForAI/aya-expanse-8b";
+
     public static TheoryData<string> Overlays => Kustomize.OverlayData();
 
     [Theory]
@@ -33,11 +36,10 @@ public class OverlayTests
         AssertNoGpu(rendered, rendered.Workloads.Select(w => w.Name));
     }
 
-    [Theory]
-    [InlineData("extractor")]
-    [InlineData("translator")]
-    public void The_gpu_overlay_runs_onnx_on_cuda_with_one_gpu_and_a_read_only_model_folder(string service)
+    [Fact]
+    public void The_gpu_overlay_runs_the_extractor_onnx_on_cuda_with_one_gpu_and_a_read_only_model_folder()
     {
+        const string service = "extractor";
         var rendered = Kustomize.Render("gpu");
         var workload = rendered.Workload(service);
         var container = workload.Pod.Containers[0];
@@ -75,41 +77,58 @@ public class OverlayTests
     [Fact]
     public void The_gpu_overlay_leaves_the_other_workloads_on_cpu()
     {
-        AssertNoGpu(Kustomize.Render("gpu"), ["dashboard", "evaluator", "redis"]);
+        AssertNoGpu(Kustomize.Render("gpu"), ["dashboard", "evaluator", "translator", "redis"]);
     }
 
     [Fact]
-    public void The_vllm_overlay_serves_a_pinned_openai_compatible_server_on_a_gpu()
+    public void The_vllm_overlay_serves_the_extractor_from_a_pinned_openai_compatible_server_on_a_gpu()
     {
         var rendered = Kustomize.Render("vllm");
-        var workload = rendered.Workload("vllm");
-        var container = Assert.Single(workload.Pod.Containers);
+        var servedModel = AssertVllmServer(rendered, "vllm");
+        Assert.StartsWith("qwen2.5-7b", servedModel, StringComparison.Ordinal);
 
-        Assert.Matches(@"^vllm/vllm-openai:v\d+\.\d+\.\d+(\.\d+)?$", container.Image);
-        Assert.Equal(1m, container.Resources.Limits[Gpu].ToDecimal());
-        Assert.Equal("true", workload.Pod.NodeSelector["nvidia.com/gpu.present"]);
-        Assert.Contains(workload.Pod.Tolerations, t => t.Key == Gpu && t.Effect == "NoSchedule");
-        foreach (var probe in new[] { container.StartupProbe, container.ReadinessProbe, container.LivenessProbe })
-        {
-            Assert.Equal("/health", probe.HttpGet.Path);
-        }
-
-        var args = container.Args.Select(a => a.Split('=', 2)).Where(a => a.Length == 2).ToDictionary(a => a[0], a => a[1]);
-        Assert.StartsWith("/models/", args["--model"], StringComparison.Ordinal);
-        Assert.Equal("8000", args["--port"]);
-        var servedModel = args["--served-model-name"];
-        Assert.True(container.VolumeMounts.Single(m => m.MountPath == "/models").ReadOnlyProperty);
-        Assert.Contains(container.Env, e => e.Name == "HF_HUB_OFFLINE" && e.Value == "1");
-        Assert.Equal(8000, rendered.Single<V1Service>("vllm").Spec.Ports.Single().Port);
-
-        foreach (var service in new[] { "extractor", "translator" })
-        {
-            var environment = rendered.Environment(service);
-            Assert.Equal("openai", environment["Engine__Kind"]);
-            Assert.Equal("http://vllm:8000/v1", environment["Engine__Endpoint"]);
-            Assert.Equal(servedModel, environment["Engine__Model"]);
-        }
+        var environment = rendered.Environment("extractor");
+        Assert.Equal("openai", environment["Engine__Kind"]);
+        Assert.Equal("http://vllm:8000/v1", environment["Engine__Endpoint"]);
+        Assert.Equal(servedModel, environment["Engine__Model"]);
         AssertNoGpu(rendered, ["dashboard", "evaluator", "extractor", "translator", "redis"]);
+    }
+
+    [Theory]
+    [InlineData("gpu")]
+    [InlineData("vllm")]
+    public void The_translator_calls_aya_on_its_own_vllm_server(string overlay)
+    {
+        var rendered = Kustomize.Render(overlay);
+        Assert.Equal(AyaModel, AssertVllmServer(rendered, "vllm-aya"));
+
+        var environment = rendered.Environment("translator");
+        Assert.Equal("openai", environment["Engine__Kind"]);
+        Assert.Equal("http://vllm-aya:8000/v1", environment["Engine__Endpoint"]);
+        Assert.Equal(AyaModel, environment["Engine__Model"]);
+        Assert.DoesNotContain("Engine__ModelPath", environment.Keys);
+        // A thin client of the server: the CPU image, no GPU, no models volume.
+        var translator = rendered.Workload("translator");
+        Assert.DoesNotContain("-cuda", translator.Pod.Containers[0].Image, StringComparison.Ordinal);
+        Assert.Empty(translator.InitContainers);
+        Assert.DoesNotContain(translator.Pod.Volumes, v => v.PersistentVolumeClaim is not null);
+        AssertNoGpu(rendered, ["translator"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void No_overlay_expects_an_onnx_folder_for_aya(string overlay)
+    {
+        // Aya-expanse-8B (Cohere architecture) cannot be converted by the ONNX Runtime GenAI model builder.
+        var rendered = Kustomize.Render(overlay);
+        Assert.DoesNotMatch(@"(?i)/models/(?!hf/)\S*aya", rendered.Yaml);
+        foreach (var configMap in rendered.OfKind<V1ConfigMap>())
+        {
+            var data = configMap.Data ?? new Dictionary<string, string>();
+            Assert.False(
+                data.TryGetValue("Engine__Kind", out var kind) && kind == "onnx" && data.Any(d => d.Value.Contains("aya", StringComparison.OrdinalIgnoreCase)),
+                $"{overlay}: ConfigMap {configMap.Metadata.Name} runs Aya on onnx");
+        }
     }
 
     [Theory]
@@ -163,6 +182,39 @@ public class OverlayTests
             Assert.DoesNotContain(env, e => e.Name == "REDIS_PASSWORD");
         }
     }
+
+    /// <summary>
+    /// A pinned vLLM server on one GPU node, serving offline from the read-only models volume on port 8000 behind a
+    /// Service of its name; returns the model name it serves.
+    /// </summary>
+    private static string AssertVllmServer(Rendered rendered, string name)
+    {
+        var workload = rendered.Workload(name);
+        var container = Assert.Single(workload.Pod.Containers);
+
+        Assert.Matches(@"^vllm/vllm-openai:v\d+\.\d+\.\d+(\.\d+)?$", container.Image);
+        Assert.Equal(1m, container.Resources.Requests[Gpu].ToDecimal());
+        Assert.Equal(1m, container.Resources.Limits[Gpu].ToDecimal());
+        Assert.Equal("true", workload.Pod.NodeSelector["nvidia.com/gpu.present"]);
+        Assert.Contains(workload.Pod.Tolerations, t => t.Key == Gpu && t.Effect == "NoSchedule");
+        foreach (var probe in new[] { container.StartupProbe, container.ReadinessProbe, container.LivenessProbe })
+        {
+            Assert.Equal("/health", probe.HttpGet.Path);
+        }
+
+        var args = VllmArgs(container);
+        Assert.StartsWith("/models/hf/", args["--model"], StringComparison.Ordinal);
+        Assert.Equal("8000", args["--port"]);
+        Assert.True(container.VolumeMounts.Single(m => m.MountPath == "/models").ReadOnlyProperty);
+        Assert.Contains(container.Env, e => e.Name == "HF_HUB_OFFLINE" && e.Value == "1");
+        var service = rendered.Single<V1Service>(name);
+        Assert.Equal(name, service.Spec.Selector["app.kubernetes.io/name"]);
+        Assert.Equal(8000, service.Spec.Ports.Single().Port);
+        return args["--served-model-name"];
+    }
+
+    public static Dictionary<string, string> VllmArgs(V1Container container) =>
+        container.Args.Select(a => a.Split('=', 2)).Where(a => a.Length == 2).ToDictionary(a => a[0], a => a[1]);
 
     private static void AssertNoGpu(Rendered rendered, IEnumerable<string> workloads)
     {
