@@ -13,7 +13,7 @@ public sealed class ProfileServiceTests : IAsyncLifetime
     private readonly string _folder = Directory.CreateTempSubdirectory("profiles-").FullName;
     private OpenAICompatibleServer _server = null!;
 
-    private static readonly string[] StudyNames =
+    internal static readonly string[] StudyNames =
     [
         "Patient requested a doctor's visit", "Psychiatric and psychological complaints", "Sleep disorders", "Loss of appetite", "Seizures",
         "Weakness and fatigue", "Decreased level of consciousness", "Fever", "Respiratory complaints", "Insurance/treatment cost issues",
