@@ -158,6 +158,13 @@ public static class JsonAnswers
         return false;
     }
 
+    /// <summary>What models add to JSON that is still readable: trailing commas, comments.</summary>
+    private static readonly JsonDocumentOptions Lenient = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+    };
+
     /// <summary>
     /// The first JSON object in the output (after removing chat tokens and code fences); when the output ends inside
     /// it (cut at the token budget) or it breaks off into text that is not JSON, the members written before the cut
@@ -200,11 +207,7 @@ public static class JsonAnswers
         {
             try
             {
-                using var document = JsonDocument.Parse(candidate, new JsonDocumentOptions
-                {
-                    AllowTrailingCommas = true,
-                    CommentHandling = JsonCommentHandling.Skip,
-                });
+                using var document = JsonDocument.Parse(candidate, Lenient);
                 return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
             }
             catch (JsonException)
@@ -225,8 +228,8 @@ public static class JsonAnswers
         var bytes = Encoding.UTF8.GetBytes(cut);
         var reader = new Utf8JsonReader(bytes, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions
         {
-            AllowTrailingCommas = true,
-            CommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = Lenient.AllowTrailingCommas,
+            CommentHandling = Lenient.CommentHandling,
         }));
         var members = new JsonObject();
         string? member = null;     // the top-level member being read
@@ -252,11 +255,7 @@ public static class JsonAnswers
                 {
                     // The end of an object or array value, or a bare value ("pain": true): the member is whole.
                     int from = token is JsonTokenType.EndObject or JsonTokenType.EndArray ? valueStart : (int)reader.TokenStartIndex;
-                    members[member] = JsonNode.Parse(bytes.AsSpan(from, (int)reader.BytesConsumed - from), documentOptions: new JsonDocumentOptions
-                    {
-                        AllowTrailingCommas = true,
-                        CommentHandling = JsonCommentHandling.Skip,
-                    });
+                    members[member] = JsonNode.Parse(bytes.AsSpan(from, (int)reader.BytesConsumed - from), documentOptions: Lenient);
                     member = null;
                 }
                 else if (depth == 2 && token == JsonTokenType.PropertyName)

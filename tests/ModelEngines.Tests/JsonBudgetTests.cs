@@ -1,8 +1,12 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ClinicalAspire.Domain.Extraction;
 using ClinicalAspire.Domain.Features;
+using ClinicalAspire.Engines.Abstractions;
 using ClinicalAspire.Engines.Models;
+using ClinicalAspire.Engines.Profiles;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClinicalAspire.ModelEngines.Tests;
 
@@ -115,6 +119,23 @@ public sealed class JsonBudgetTests
         Assert.Empty(options.Validate(features: Features.Take(6).ToArray()));
         Assert.Empty(new ModelEngineOptions { Kind = "openai", Endpoint = "http://127.0.0.1:9/v1", Model = "qwen", PromptMode = "study", MaxNewTokens = 400 }.Validate(features: Features));
         Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public async Task A_profile_whose_json_budget_is_too_small_is_reported_failed_with_the_numbers()
+    {
+        var set = EngineProfilesFile.Parse(Encoding.UTF8.GetBytes("""
+            {"profiles": [{"name": "tight", "extractor": {"engine": "openai", "endpoint": "http://127.0.0.1:9/v1", "model": "m",
+                                                         "promptMode": "json", "maxNewTokens": 300}}]}
+            """), "profiles.json", null);
+        using var host = new EngineProfileHost<IFeatureExtractionEngine>(set, "extractor",
+            profile => ChatExtractionEngine.Create(profile.Extractor.Model!), NullLogger.Instance);
+        await host.LoadAllAsync();
+
+        var report = Assert.Single(host.Reports());
+        Assert.Equal(ProfileState.Failed, report.State);
+        Assert.Contains("Engine:MaxNewTokens 300", report.Detail, StringComparison.Ordinal);
+        Assert.Contains("at least 498 tokens", report.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
