@@ -33,8 +33,8 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
         _backend = backend;
         _ownsBackend = ownsBackend;
         _options = backend.Options;
-        _options.ThrowIfInvalid();
         _catalogue = catalogue ?? FeatureCatalogue.Default;
+        _options.ThrowIfInvalid(features: _catalogue.Features);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _mode = _options.PromptMode.Trim().ToLowerInvariant();
         if (_mode == PromptModes.Study)
@@ -50,7 +50,7 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
         // Everything that shapes the answer: mode, prompt (every file of the profile), decoding, catalogue.
         var promptVersion = $"{_mode}-" + PromptHash.Of(
             _mode,
-            _mode == PromptModes.Json ? JsonSystemPrompt(_catalogue.Features) : _prompt!.Version,
+            _mode == PromptModes.Json ? JsonSystemPrompt(_catalogue.Features, _options.MaxNewTokens) : _prompt!.Version,
             _options.ConstrainedDecoding ? "constrained" : "free",
             _options.DecodingFingerprint, _catalogue.Version);
         var what = _mode == PromptModes.Study
@@ -68,7 +68,8 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
     public static ChatExtractionEngine Create(ModelEngineOptions options, FeatureCatalogue? catalogue = null, ILoggerFactory? loggerFactory = null, HttpMessageHandler? httpHandler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.ThrowIfInvalid();
+        // Before the model loads: a json-mode token budget that cannot hold an answer fails here, naming the numbers.
+        options.ThrowIfInvalid(features: (catalogue ?? FeatureCatalogue.Default).Features);
         var backend = ModelChatBackend.Create(options, loggerFactory, httpHandler);
         try
         {
@@ -96,14 +97,30 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
 
         var history = BuildHistory(input, features);
         var settings = _mode == PromptModes.Json
-            ? _backend.CreateSettings(jsonSchema: _options.ConstrainedDecoding ? JsonAnswers.Schema(features, forGuidance: _backend.Engine == ModelEngineKinds.Onnx) : null, schemaName: "clinical_features")
+            ? _backend.CreateSettings(jsonSchema: _options.ConstrainedDecoding
+                ? JsonAnswers.Schema(features, JsonAnswerBudget.For(features, _options.MaxNewTokens).EvidenceMaxLength, forGuidance: _backend.Engine == ModelEngineKinds.Onnx)
+                : null, schemaName: "clinical_features")
             : _backend.CreateSettings();
         var call = await _backend.CallAsync(history, settings, "extract", cancellationToken).ConfigureAwait(false);
         var raw = call.RawOutput;
 
-        var answers = _mode == PromptModes.Json
-            ? JsonAnswers.Parse(raw, features, input.Text)
-            : _prompt!.Parse(raw, _prompt.For(NoteLanguage(input)), features, ModelOutputCleaner.StripChatArtefacts);
+        IReadOnlyList<FeatureAnswer> answers;
+        if (_mode == PromptModes.Json)
+        {
+            answers = JsonAnswers.Parse(raw, features, input.Text, out bool complete);
+            if (!complete || call.IsTruncated)
+            {
+                // Counts only: the cut answer itself is clinical text. The call record keeps the finish reason for the audit.
+                _logger.LogWarning(
+                    "The JSON answer of {Engine}/{ModelId} was incomplete (finish {FinishReason}, {CompletionTokens} tokens): {Read} of {Features} features read from it, the rest missing",
+                    Descriptor.Engine, Descriptor.ModelId, call.FinishReason, call.CompletionTokens,
+                    answers.Count(a => a.Value != FeatureValue.Missing), answers.Count);
+            }
+        }
+        else
+        {
+            answers = _prompt!.Parse(raw, _prompt.For(NoteLanguage(input)), features, ModelOutputCleaner.StripChatArtefacts);
+        }
 
         _logger.LogInformation(
             "Extracted {Features} features ({Positive} true, {Missing} missing) with {Engine}/{ModelId} in {ElapsedMs} ms",
@@ -121,7 +138,7 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
         var history = new ChatHistory();
         if (_mode == PromptModes.Json)
         {
-            history.AddSystemMessage(JsonSystemPrompt(features));
+            history.AddSystemMessage(JsonSystemPrompt(features, _options.MaxNewTokens));
             history.AddUserMessage(input.Text);
             return history;
         }
@@ -142,8 +159,10 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
     public PromptProfile? PromptProfile => _prompt;
 
     /// <summary>The "json" mode's system message: feature keys with their definitions and the answer shape.</summary>
-    public static string JsonSystemPrompt(IReadOnlyList<FeatureDefinition> features)
+    /// <param name="maxNewTokens">The token budget, which bounds each evidence quote (told to the model, so it picks a quote that fits).</param>
+    public static string JsonSystemPrompt(IReadOnlyList<FeatureDefinition> features, int maxNewTokens)
     {
+        int evidenceChars = JsonAnswerBudget.For(features, maxNewTokens).EvidenceMaxLength;
         var prompt = new StringBuilder();
         prompt.AppendLine("You are an expert in medical data extraction for cancer patients receiving palliative care.");
         prompt.AppendLine("Read the patient's condition given by the user and decide, for each feature below, whether the text states it explicitly.");
@@ -156,7 +175,7 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
         }
         prompt.AppendLine();
         prompt.AppendLine("Answer with one JSON object and nothing else. It has one property per feature key, in the order above, each");
-        prompt.AppendLine("{\"value\": true or false, \"evidence\": \"the exact words of the text that state it, copied verbatim\"}.");
+        prompt.AppendLine($"{{\"value\": true or false, \"evidence\": \"the exact words of the text that state it, copied verbatim, at most {evidenceChars} characters\"}}.");
         prompt.Append("Use an empty evidence string when the value is false.");
         return prompt.ToString();
     }

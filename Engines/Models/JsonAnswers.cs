@@ -12,15 +12,28 @@ namespace ClinicalAspire.Engines.Models;
 /// </summary>
 public static class JsonAnswers
 {
-    /// <summary>A strict JSON schema: every feature key required, no other properties.</summary>
+    /// <summary>
+    /// The evidence quote's shape: empty (a negative answer), or words separated by single spaces with nothing blank
+    /// at either end. A quote made of blanks, or padded with them, cannot be written under the constraint (measured: a
+    /// weak model can fill a quote with blanks until the token budget runs out); whitespace runs in the note are
+    /// matched by <see cref="Locate"/>, which folds them. Plain regex (no lookarounds), as llguidance and strict
+    /// structured outputs require.
+    /// </summary>
+    public const string EvidencePattern = @"^(\S+( \S+)*)?$";
+
+    /// <summary>A strict JSON schema: every feature key required, no other properties, every free-text field bounded.</summary>
+    /// <param name="evidenceMaxLength">
+    /// maxLength of each evidence quote, from the token budget (<see cref="JsonAnswerBudget.EvidenceMaxLength"/>), so that
+    /// the whole answer fits in the tokens the model may write.
+    /// </param>
     /// <param name="forGuidance">
     /// For ONNX Runtime GenAI's guidance (llguidance): adds <c>"x-guidance": {"whitespace_flexible": false}</c> so the
     /// grammar admits compact JSON only (measured here: with flexible whitespace a weak model can spend its whole
-    /// token budget on blanks), and caps evidence quotes at 300 characters. Not sent to OpenAI-compatible servers,
-    /// whose strict mode rejects unknown keywords.
+    /// token budget on blanks). Not sent to OpenAI-compatible servers, whose strict mode rejects unknown keywords.
     /// </param>
-    public static JsonElement Schema(IReadOnlyList<FeatureDefinition> features, bool forGuidance = false)
+    public static JsonElement Schema(IReadOnlyList<FeatureDefinition> features, int evidenceMaxLength, bool forGuidance = false)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(evidenceMaxLength);
         var properties = new JsonObject();
         foreach (var feature in features)
         {
@@ -31,9 +44,7 @@ public static class JsonAnswers
                 ["properties"] = new JsonObject
                 {
                     ["value"] = new JsonObject { ["type"] = "boolean" },
-                    ["evidence"] = forGuidance
-                        ? new JsonObject { ["type"] = "string", ["maxLength"] = 300 }
-                        : new JsonObject { ["type"] = "string" },
+                    ["evidence"] = new JsonObject { ["type"] = "string", ["maxLength"] = evidenceMaxLength, ["pattern"] = EvidencePattern },
                 },
                 ["required"] = new JsonArray("value", "evidence"),
                 ["additionalProperties"] = false,
@@ -57,10 +68,16 @@ public static class JsonAnswers
     /// Reads the answers. Never throws: unreadable output, a missing key or a value that is not a yes/no gives
     /// <see cref="FeatureValue.Missing"/> for that feature only. Evidence quotes are located in <paramref name="note"/>
     /// (exact, then ignoring case and whitespace); a quote that cannot be found gives a True answer without a span.
+    /// An answer cut off before its end (token budget) keeps every feature whose yes/no was written before the cut.
     /// </summary>
-    public static IReadOnlyList<FeatureAnswer> Parse(string? output, IReadOnlyList<FeatureDefinition> features, string note)
+    public static IReadOnlyList<FeatureAnswer> Parse(string? output, IReadOnlyList<FeatureDefinition> features, string note) =>
+        Parse(output, features, note, out _);
+
+    /// <inheritdoc cref="Parse(string?, IReadOnlyList{FeatureDefinition}, string)"/>
+    /// <param name="complete">False when no whole JSON object was found (the answers come from a cut-off one, or none).</param>
+    public static IReadOnlyList<FeatureAnswer> Parse(string? output, IReadOnlyList<FeatureDefinition> features, string note, out bool complete)
     {
-        var root = TryReadObject(output);
+        var root = ReadObject(output, out complete);
         var answers = new FeatureAnswer[features.Count];
         for (int i = 0; i < features.Count; i++)
         {
@@ -91,6 +108,11 @@ public static class JsonAnswers
                     JsonValueKind.Array => e.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()).FirstOrDefault(),
                     _ => null,
                 };
+                // Blanks quote nothing (the mark of a runaway quote): the same as no evidence.
+                if (string.IsNullOrWhiteSpace(evidence))
+                {
+                    evidence = null;
+                }
             }
         }
         else
@@ -136,9 +158,23 @@ public static class JsonAnswers
         return false;
     }
 
-    /// <summary>The first JSON object in the output (after removing chat tokens and code fences), or null.</summary>
-    public static JsonElement? TryReadObject(string? output)
+    /// <summary>What models add to JSON that is still readable: trailing commas, comments.</summary>
+    private static readonly JsonDocumentOptions Lenient = new()
     {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+    };
+
+    /// <summary>
+    /// The first JSON object in the output (after removing chat tokens and code fences); when the output ends inside
+    /// it (cut at the token budget) or it breaks off into text that is not JSON, the members written before the cut
+    /// (<see cref="Salvage"/>); null when neither.
+    /// </summary>
+    public static JsonElement? TryReadObject(string? output) => ReadObject(output, out _);
+
+    private static JsonElement? ReadObject(string? output, out bool complete)
+    {
+        complete = false;
         if (string.IsNullOrWhiteSpace(output))
         {
             return null;
@@ -150,11 +186,19 @@ public static class JsonAnswers
             var candidate = end > start ? text[start..(end + 1)] : text[start..];
             if (TryParse(candidate) is { } element)
             {
+                complete = true;
                 return element;
             }
             if (end > start && TryParse(text[start..(text.LastIndexOf('}') + 1)]) is { } wide)
             {
+                complete = true;
                 return wide;
+            }
+            // Cut off (never closed) or broken inside: the members read before the break are answers; the braces
+            // after this one are its members, not answers of their own.
+            if (Salvage(candidate) is { } partial)
+            {
+                return partial;
             }
         }
         return null;
@@ -163,11 +207,7 @@ public static class JsonAnswers
         {
             try
             {
-                using var document = JsonDocument.Parse(candidate, new JsonDocumentOptions
-                {
-                    AllowTrailingCommas = true,
-                    CommentHandling = JsonCommentHandling.Skip,
-                });
+                using var document = JsonDocument.Parse(candidate, Lenient);
                 return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
             }
             catch (JsonException)
@@ -175,6 +215,101 @@ public static class JsonAnswers
                 return null;
             }
         }
+    }
+
+    /// <summary>
+    /// The members of a JSON object that was cut off or broken before its end: every member whose value was written whole, and
+    /// the member being written at the cut if its yes/no already was (its quote so far, or none). Null when there is
+    /// none. <see cref="Utf8JsonReader"/> over the prefix with isFinalBlock false hands out complete tokens only and
+    /// stops where the text does; an error (text that is not JSON) ends the reading the same way.
+    /// </summary>
+    private static JsonElement? Salvage(string cut)
+    {
+        var bytes = Encoding.UTF8.GetBytes(cut);
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions
+        {
+            AllowTrailingCommas = Lenient.AllowTrailingCommas,
+            CommentHandling = Lenient.CommentHandling,
+        }));
+        var members = new JsonObject();
+        string? member = null;     // the top-level member being read
+        int valueStart = -1;       // where its object value starts
+        string? field = null;      // the field being read inside it
+        JsonNode? yesNo = null;    // its value/answer/present, once whole
+        string? quote = null;      // its evidence/quote, once whole
+        try
+        {
+            while (reader.Read())
+            {
+                int depth = reader.CurrentDepth;
+                var token = reader.TokenType;
+                if (depth == 1 && token == JsonTokenType.PropertyName)
+                {
+                    (member, valueStart, field, yesNo, quote) = (reader.GetString(), -1, null, null, null);
+                }
+                else if (depth == 1 && token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    valueStart = (int)reader.TokenStartIndex;
+                }
+                else if (depth == 1 && member is not null)
+                {
+                    // The end of an object or array value, or a bare value ("pain": true): the member is whole.
+                    int from = token is JsonTokenType.EndObject or JsonTokenType.EndArray ? valueStart : (int)reader.TokenStartIndex;
+                    members[member] = JsonNode.Parse(bytes.AsSpan(from, (int)reader.BytesConsumed - from), documentOptions: Lenient);
+                    member = null;
+                }
+                else if (depth == 2 && token == JsonTokenType.PropertyName)
+                {
+                    field = reader.GetString()?.Trim().ToLowerInvariant();
+                }
+                else if (depth == 2 && field is "value" or "answer" or "present" && token is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                {
+                    yesNo = JsonNode.Parse(bytes.AsSpan((int)reader.TokenStartIndex, (int)(reader.BytesConsumed - reader.TokenStartIndex)));
+                }
+                else if (depth == 2 && field is "evidence" or "quote" && token == JsonTokenType.String)
+                {
+                    quote = reader.GetString();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON from here on: what was read before stands.
+        }
+
+        if (member is not null && yesNo is not null)
+        {
+            // Cut inside this member after its yes/no: the quote so far is still words of the note.
+            quote ??= field is "evidence" or "quote" ? OpenString(bytes.AsSpan((int)reader.BytesConsumed)) : null;
+            members[member] = new JsonObject { ["value"] = yesNo, ["evidence"] = quote };
+        }
+        return members.Count > 0 ? JsonSerializer.SerializeToElement(members) : null;
+    }
+
+    /// <summary>
+    /// The text of a JSON string cut before its closing quote (<paramref name="rest"/> starts before its opening quote),
+    /// without an escape the cut left unfinished; null when no string starts there.
+    /// </summary>
+    private static string? OpenString(ReadOnlySpan<byte> rest)
+    {
+        rest = rest.TrimStart(" \t\r\n:"u8);
+        if (rest.IsEmpty || rest[0] != (byte)'"')
+        {
+            return null;
+        }
+        var body = Encoding.UTF8.GetString(rest[1..]);
+        // An unfinished escape is at most 5 characters long ("\u12"): drop characters until the rest reads.
+        for (int cut = 0; cut <= Math.Min(5, body.Length); cut++)
+        {
+            try
+            {
+                return JsonSerializer.Deserialize<string>("\"" + body[..^cut] + "\"");
+            }
+            catch (JsonException)
+            {
+            }
+        }
+        return null;
     }
 
     /// <summary>Index of the brace closing the one at <paramref name="start"/>, skipping strings; -1 when unbalanced.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClinicalAspire.Domain.Features;
 using Microsoft.Extensions.Configuration;
 
 namespace ClinicalAspire.Engines.Models;
@@ -52,6 +53,10 @@ public sealed class ModelEngineOptions
     /// <summary>"study" or "json" (extraction only).</summary>
     public string PromptMode { get; set; } = PromptModes.Study;
 
+    /// <summary>
+    /// Tokens the model may write per call. In "json" mode it must hold the whole answer: the evidence quotes' maxLength is
+    /// derived from it, and a budget too small for the extractor's features fails at start (<see cref="JsonAnswerBudget"/>).
+    /// </summary>
     public int MaxNewTokens { get; set; } = 512;
 
     public long Seed { get; set; } = 42;
@@ -106,7 +111,11 @@ public sealed class ModelEngineOptions
     public bool IsCuda => string.Equals(ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Problems with these settings, in words an operator can act on; empty when valid.</summary>
-    public IReadOnlyList<string> Validate(bool requirePromptMode = true)
+    /// <param name="features">
+    /// The extractor's features, when known (engine creation): in "json" mode, <see cref="MaxNewTokens"/> must hold an answer
+    /// about all of them.
+    /// </param>
+    public IReadOnlyList<string> Validate(bool requirePromptMode = true, IReadOnlyList<FeatureDefinition>? features = null)
     {
         var errors = new List<string>();
         var kind = Kind?.Trim().ToLowerInvariant();
@@ -156,6 +165,11 @@ public sealed class ModelEngineOptions
         {
             errors.Add($"Engine:MaxNewTokens must be between 1 and 32768 (got {MaxNewTokens}).");
         }
+        else if (features is not null && string.Equals(PromptMode?.Trim(), PromptModes.Json, StringComparison.OrdinalIgnoreCase)
+                 && JsonAnswerBudget.For(features, MaxNewTokens).Problem is { } tooSmall)
+        {
+            errors.Add(tooSmall);
+        }
         if (double.IsNaN(Temperature) || Temperature is < 0 or > 2)
         {
             errors.Add($"Engine:Temperature must be between 0 and 2 (got {Temperature.ToString(CultureInfo.InvariantCulture)}); 0 is greedy.");
@@ -191,9 +205,9 @@ public sealed class ModelEngineOptions
     }
 
     /// <summary>Throws <see cref="ModelEngineConfigurationException"/> listing every problem.</summary>
-    public void ThrowIfInvalid(bool requirePromptMode = true)
+    public void ThrowIfInvalid(bool requirePromptMode = true, IReadOnlyList<FeatureDefinition>? features = null)
     {
-        var errors = Validate(requirePromptMode);
+        var errors = Validate(requirePromptMode, features);
         if (errors.Count > 0)
         {
             throw new ModelEngineConfigurationException(errors);

@@ -1,8 +1,10 @@
+using System.Text.Json;
 using ClinicalAspire.Domain.Extraction;
 using ClinicalAspire.Domain.Features;
 using ClinicalAspire.Domain.Text;
 using ClinicalAspire.Engines.Abstractions;
 using ClinicalAspire.Engines.Models;
+using ClinicalAspire.ModelEngines.Tests.TinyModel;
 
 namespace ClinicalAspire.ModelEngines.Tests;
 
@@ -104,7 +106,8 @@ public sealed class OnnxExtractionTests : IClassFixture<TempFolder>
             $"\"{f.Key}\":{{\"value\":{(evidence.ContainsKey(f.Key) ? "true" : "false")},\"evidence\":\"{evidence.GetValueOrDefault(f.Key, "")}\"}}")) + "}";
         var folder = _temp.Model(json, name: "tiny-json");
 
-        using var engine = ChatExtractionEngine.Create(new ModelEngineOptions { Kind = "onnx", ModelPath = folder, PromptMode = "json" });
+        // 1024 tokens give each quote up to 56 characters (512: 17, and the grammar would cut these quotes short).
+        using var engine = ChatExtractionEngine.Create(new ModelEngineOptions { Kind = "onnx", ModelPath = folder, PromptMode = "json", MaxNewTokens = 1024 });
         var output = await engine.ExtractAsync(new ExtractionInput(note, Languages.English, Features, IncludeRawOutput: true), CancellationToken.None);
 
         Assert.Equal(json, output.RawOutput);
@@ -123,6 +126,64 @@ public sealed class OnnxExtractionTests : IClassFixture<TempFolder>
 
         Assert.Equal(10, output.Answers.Count(a => a.Value == FeatureValue.False));
         Assert.StartsWith("json-", engine.Descriptor.PromptVersion);
+    }
+
+    [Fact]
+    public async Task JsonMode_answer_cut_at_the_token_budget_keeps_the_features_written_before_the_cut()
+    {
+        // No BPE merges: every byte of the answer is a token, so the planted answer (over 600 bytes) is longer than the
+        // 512 tokens the default budget allows, while the budget check at start (which assumes real tokenizers) passes.
+        var answer = JsonBudgetTests.Answer(Features);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(answer) > 512);
+        var folder = TinyDecoderBuilder.Build(Path.Combine(_temp.Path, Guid.NewGuid().ToString("N")), new TinyDecoderSpec
+        {
+            Answer = answer,
+            Name = "tiny-json-cut",
+            MergeWords = [],
+        });
+
+        using var engine = ChatExtractionEngine.Create(new ModelEngineOptions { Kind = "onnx", ModelPath = folder, PromptMode = "json" });
+        var output = await engine.ExtractAsync(new ExtractionInput(JsonBudgetTests.Note, Languages.Persian, Features, IncludeRawOutput: true), CancellationToken.None);
+
+        // Generation followed the planted answer under the schema's grammar until the budget ran out.
+        var call = Assert.Single(output.Calls);
+        Assert.Equal(ModelCallRecord.Length, call.FinishReason);
+        Assert.True(call.IsTruncated);
+        Assert.Equal(512, call.CompletionTokens);
+        Assert.StartsWith(output.RawOutput!, answer, StringComparison.Ordinal);
+        Assert.True(output.RawOutput!.Length < answer.Length);
+
+        // Features whose member was written whole before the cut are read, right; the rest are missing.
+        int written = output.RawOutput.Count(c => c == '}');
+        Assert.InRange(written, 1, Features.Count - 1);
+        var read = output.Answers.Take(written).ToArray();
+        Assert.All(read, a => Assert.Equal(JsonBudgetTests.Quotes.ContainsKey(a.Key) ? FeatureValue.True : FeatureValue.False, a.Value));
+        Assert.All(output.Answers.Skip(written + 1), a => Assert.Equal(FeatureValue.Missing, a.Value));
+        var sleep = output.Answers.Single(a => a.Key == "sleep");
+        Assert.Equal(FeatureValue.True, sleep.Value);
+        Assert.Equal("شب‌ها نمی‌خوابد", Assert.Single(sleep.Evidence).Quote);
+        Assert.Equal(FeatureValue.Missing, output.Answers.Single(a => a.Key == "gastrointestinal").Value);
+    }
+
+    [Fact]
+    public async Task JsonMode_grammar_holds_a_quote_to_the_budget_bound()
+    {
+        // The planted quote (26 characters) is longer than the 17 the default budget allows: the grammar closes it.
+        const string note = "Caller says the patient has severe pain in the abdomen.";
+        var json = "{" + string.Join(",", Features.Select(f =>
+            $"\"{f.Key}\":{{\"value\":{(f.Key == "pain" ? "true" : "false")},\"evidence\":\"{(f.Key == "pain" ? "severe pain in the abdomen" : "")}\"}}")) + "}";
+        var folder = _temp.Model(json, name: "tiny-json-long-quote");
+
+        using var engine = ChatExtractionEngine.Create(new ModelEngineOptions { Kind = "onnx", ModelPath = folder, PromptMode = "json" });
+        var output = await engine.ExtractAsync(new ExtractionInput(note, Languages.English, Features, IncludeRawOutput: true), CancellationToken.None);
+
+        var raw = output.RawOutput!;
+        Assert.NotEqual(json, raw);
+        var quote = JsonDocument.Parse(raw).RootElement.GetProperty("pain").GetProperty("evidence").GetString()!;
+        Assert.InRange(quote.Length, 1, JsonAnswerBudget.For(Features, 512).EvidenceMaxLength);
+        Assert.StartsWith("severe pain", quote, StringComparison.Ordinal);
+        Assert.Equal(FeatureValue.True, output.Answers.Single(a => a.Key == "pain").Value);
+        Assert.Equal(12, output.Answers.Count(a => a.Value == FeatureValue.False));
     }
 
     [Fact]

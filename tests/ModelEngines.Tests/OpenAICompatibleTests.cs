@@ -77,10 +77,41 @@ public sealed class OpenAICompatibleTests
         var schema = format.GetProperty("json_schema");
         Assert.True(schema.GetProperty("strict").GetBoolean());
         Assert.Equal(Features.Select(f => f.Key), schema.GetProperty("schema").GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        // Every quote bounded so the answer fits the 512 tokens asked for, and blank quotes excluded; no llguidance keys.
+        int bound = JsonAnswerBudget.For(Features, 512).EvidenceMaxLength;
+        Assert.Equal(17, bound);
+        foreach (var feature in Features)
+        {
+            var evidence = schema.GetProperty("schema").GetProperty("properties").GetProperty(feature.Key).GetProperty("properties").GetProperty("evidence");
+            Assert.Equal(bound, evidence.GetProperty("maxLength").GetInt32());
+            Assert.Equal(JsonAnswers.EvidencePattern, evidence.GetProperty("pattern").GetString());
+        }
+        Assert.False(schema.GetProperty("schema").TryGetProperty("x-guidance", out _));
+        Assert.Equal(512, (request.TryGetProperty("max_completion_tokens", out var m) ? m : request.GetProperty("max_tokens")).GetInt32());
         Assert.Equal(0, request.GetProperty("temperature").GetDouble());
         var messages = request.GetProperty("messages").EnumerateArray().ToArray();
         Assert.Equal(2, messages.Length);
         Assert.Equal(note, Content(messages[1]));
+    }
+
+    [Fact]
+    public async Task JsonMode_answer_cut_by_the_server_keeps_the_features_before_the_cut()
+    {
+        var answer = JsonBudgetTests.Answer(Features);
+        var cut = answer[..(answer.IndexOf("تب کرده", StringComparison.Ordinal) + 2)];   // inside fever's quote
+        await using var server = await OpenAICompatibleServer.StartAsync(_ => new ServerAnswer(cut, "length", 900, 512));
+        using var engine = ChatExtractionEngine.Create(Options(server.Endpoint, "json"));
+
+        var output = await engine.ExtractAsync(new ExtractionInput(JsonBudgetTests.Note, Languages.Persian, Features, IncludeRawOutput: true), CancellationToken.None);
+
+        Assert.True(Assert.Single(output.Calls).IsTruncated);
+        var fever = output.Answers.Single(a => a.Key == "fever");
+        Assert.Equal(FeatureValue.True, fever.Value);
+        Assert.Equal("تب", Assert.Single(fever.Evidence).Quote);
+        Assert.Equal(FeatureValue.True, output.Answers.Single(a => a.Key == "sleep").Value);
+        Assert.Equal(6, output.Answers.Count(a => a.Value == FeatureValue.False));
+        Assert.Equal(["respiratory", "cost", "urinary", "pain", "gastrointestinal"],
+            output.Answers.Where(a => a.Value == FeatureValue.Missing).Select(a => a.Key).ToArray());
     }
 
     [Fact]

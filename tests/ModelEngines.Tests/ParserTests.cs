@@ -178,7 +178,7 @@ public sealed class JsonAnswersTests
     [Fact]
     public void Schema_is_strict_and_lists_every_key()
     {
-        var schema = JsonAnswers.Schema(Features);
+        var schema = JsonAnswers.Schema(Features, evidenceMaxLength: 40);
         Assert.False(schema.GetProperty("additionalProperties").GetBoolean());
         Assert.Equal(13, schema.GetProperty("required").GetArrayLength());
         var pain = schema.GetProperty("properties").GetProperty("pain");
