@@ -179,14 +179,27 @@ public sealed class GenAiChatClient : IChatClient
         {
             if (healthy && reusable && Volatile.Read(ref _disposed) == 0)
             {
-                pooled.Held = pooled.Generator.GetSequence(0).ToArray();
-                _pool.Return(pooled);
+                GiveBack(pooled);
             }
             else
             {
                 pooled.Dispose();
             }
         }
+    }
+
+    private void GiveBack(PooledGenerator pooled)
+    {
+        try
+        {
+            pooled.Held = pooled.Generator.GetSequence(0).ToArray();
+        }
+        catch (OnnxRuntimeGenAIException)
+        {
+            pooled.Dispose();
+            return;
+        }
+        _pool.Return(pooled);
     }
 
     private Generation Decode(Generator generator, int maxNew, int promptTokens, int prefill, CancellationToken cancellationToken)
