@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using ClinicalAspire.Domain.Features;
 using ClinicalAspire.Engines.Abstractions;
 using ClinicalAspire.Engines.Gloss;
@@ -89,13 +90,14 @@ public static class EngineRegistration
     private static IFeatureExtractionEngine CreateExtractor(EngineRole role, IServiceProvider services) => role.Kind switch
     {
         EngineKinds.Rules => s_rules.Value,
-        _ => ChatExtractionEngine.Create(role.Model!, services.GetService<FeatureCatalogue>(), services.GetService<ILoggerFactory>()),
+        _ => ChatExtractionEngine.Create(role.Model!, services.GetService<FeatureCatalogue>(), services.GetService<ILoggerFactory>(),
+            meterFactory: services.GetService<IMeterFactory>()),
     };
 
     private static ITranslationEngine CreateTranslator(EngineRole role, IServiceProvider services) => role.Kind switch
     {
         EngineKinds.Gloss => s_gloss.Value,
-        _ => ChatTranslationEngine.Create(role.Model!, services.GetService<ILoggerFactory>()),
+        _ => ChatTranslationEngine.Create(role.Model!, services.GetService<ILoggerFactory>(), meterFactory: services.GetService<IMeterFactory>()),
     };
 
     // The embedded engines hold only read-only tables: one instance serves every profile that names them.

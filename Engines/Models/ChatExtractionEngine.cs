@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 using ClinicalAspire.Domain.Extraction;
 using ClinicalAspire.Domain.Features;
@@ -65,12 +66,14 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
     }
 
     /// <summary>Builds the backend from <paramref name="options"/> and owns it.</summary>
-    public static ChatExtractionEngine Create(ModelEngineOptions options, FeatureCatalogue? catalogue = null, ILoggerFactory? loggerFactory = null, HttpMessageHandler? httpHandler = null)
+    public static ChatExtractionEngine Create(
+        ModelEngineOptions options, FeatureCatalogue? catalogue = null, ILoggerFactory? loggerFactory = null, HttpMessageHandler? httpHandler = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         // Before the model loads: a json-mode token budget that cannot hold an answer fails here, naming the numbers.
         options.ThrowIfInvalid(features: (catalogue ?? FeatureCatalogue.Default).Features);
-        var backend = ModelChatBackend.Create(options, loggerFactory, httpHandler);
+        var backend = ModelChatBackend.Create(options, loggerFactory, httpHandler, meterFactory);
         try
         {
             return new ChatExtractionEngine(backend, catalogue, loggerFactory?.CreateLogger<ChatExtractionEngine>());

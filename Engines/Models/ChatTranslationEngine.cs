@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using ClinicalAspire.Domain.Text;
 using ClinicalAspire.Engines.Abstractions;
 using Microsoft.Extensions.Logging;
@@ -40,11 +41,12 @@ public sealed class ChatTranslationEngine : ITranslationEngine, IDisposable
     }
 
     /// <summary>Builds the backend from <paramref name="options"/> and owns it.</summary>
-    public static ChatTranslationEngine Create(ModelEngineOptions options, ILoggerFactory? loggerFactory = null, HttpMessageHandler? httpHandler = null)
+    public static ChatTranslationEngine Create(
+        ModelEngineOptions options, ILoggerFactory? loggerFactory = null, HttpMessageHandler? httpHandler = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid(requirePromptMode: false);
-        var backend = ModelChatBackend.Create(options, loggerFactory, httpHandler);
+        var backend = ModelChatBackend.Create(options, loggerFactory, httpHandler, meterFactory);
         try
         {
             return new ChatTranslationEngine(backend, loggerFactory?.CreateLogger<ChatTranslationEngine>());

@@ -6,12 +6,15 @@ namespace ClinicalAspire.Engines.Models;
 /// <summary>
 /// Reads why generation stopped and the token counts from what Semantic Kernel returns, for both routes:
 /// the OpenAI connector puts "FinishReason" (OpenAI.Chat.ChatFinishReason) and "Usage" (ChatTokenUsage) in the metadata;
-/// the Microsoft.Extensions.AI adapter puts "Usage" (UsageDetails) there, and <see cref="GenAiOutputGuardChatClient"/>
-/// adds "FinishReason" (the adapter drops the response's own).
+/// the Microsoft.Extensions.AI adapter puts "Usage" (UsageDetails) there, and <see cref="GenAiChatClient"/>
+/// adds "FinishReason" (the adapter drops the response's own) and "PrefillTokens" to the message's properties.
 /// </summary>
 internal static class ModelCallMetadata
 {
     public const string FinishReasonKey = "FinishReason";
+
+    /// <summary>Prompt tokens the model actually read for this call (the rest came from a reused prefix).</summary>
+    public const string PrefillTokensKey = "PrefillTokens";
 
     public static (string FinishReason, int PromptTokens, int CompletionTokens) Read(ChatMessageContent message)
     {
@@ -29,6 +32,22 @@ internal static class ModelCallMetadata
             _ => (0, 0),
         };
         return (finish, prompt, completion);
+    }
+
+    /// <summary>
+    /// Prompt tokens the model read for this call: what <see cref="GenAiChatClient"/> reports, a server's prompt tokens less
+    /// those it says it served from its own prefix cache, else <paramref name="promptTokens"/>.
+    /// </summary>
+    public static int ReadPrefill(ChatMessageContent message, int promptTokens)
+    {
+        var metadata = message.Metadata;
+        return metadata?.GetValueOrDefault(PrefillTokensKey) switch
+        {
+            int prefill => prefill,
+            _ => metadata?.GetValueOrDefault("Usage") is OpenAI.Chat.ChatTokenUsage { InputTokenDetails.CachedTokenCount: > 0 and var cached }
+                ? Math.Max(0, promptTokens - cached)
+                : promptTokens,
+        };
     }
 
     /// <summary>"ContentFilter" -> "content_filter": the OpenAI wire names, whatever the enum's spelling.</summary>

@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using ClinicalAspire.Engines.Abstractions;
 using Microsoft.Extensions.AI;
@@ -16,7 +17,7 @@ namespace ClinicalAspire.Engines.Models;
 
 /// <summary>
 /// One language model reached through Semantic Kernel's <see cref="IChatCompletionService"/>: a local ONNX Runtime
-/// GenAI folder (the GenAI package's <c>OnnxRuntimeGenAIChatClient</c> exposed with <c>AsChatCompletionService()</c>)
+/// GenAI folder (our <see cref="GenAiChatClient"/>, with shared-prefix reuse, exposed with <c>AsChatCompletionService()</c>)
 /// or an OpenAI-compatible server (SK's OpenAI connector with a custom endpoint). Owns the native model: dispose it
 /// once (engines that own a backend are singletons).
 /// </summary>
@@ -25,11 +26,12 @@ public sealed class ModelChatBackend : IDisposable
     private readonly IDisposable[] _owned;
     private readonly SemaphoreSlim? _gate;
     private readonly ILogger _logger;
+    private readonly ModelEngineMetrics _metrics;
     private int _disposed;
 
     private ModelChatBackend(
         IChatCompletionService service, string engine, string modelId, string executionProvider,
-        ModelEngineOptions options, ILogger logger, params IDisposable[] owned)
+        ModelEngineOptions options, ILogger logger, ModelEngineMetrics metrics, params IDisposable[] owned)
     {
         Service = service;
         Engine = engine;
@@ -37,6 +39,7 @@ public sealed class ModelChatBackend : IDisposable
         ExecutionProvider = executionProvider;
         Options = options;
         _logger = logger;
+        _metrics = metrics;
         _owned = owned;
         int limit = options.EffectiveMaxConcurrency;
         _gate = limit > 0 ? new SemaphoreSlim(limit, limit) : null;
@@ -58,21 +61,24 @@ public sealed class ModelChatBackend : IDisposable
 
     /// <summary>Builds the backend named by <paramref name="options"/> (validated first).</summary>
     /// <param name="httpHandler">OpenAI route only: the handler used to reach the server (tests, proxies).</param>
-    public static ModelChatBackend Create(ModelEngineOptions options, ILoggerFactory? loggerFactory = null, HttpMessageHandler? httpHandler = null)
+    /// <param name="meterFactory">Where the prefill-token histogram goes (<see cref="ModelEngineMetrics"/>); null: a shared meter.</param>
+    public static ModelChatBackend Create(
+        ModelEngineOptions options, ILoggerFactory? loggerFactory = null, HttpMessageHandler? httpHandler = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid(requirePromptMode: false);
         var logger = (ILogger?)loggerFactory?.CreateLogger<ModelChatBackend>() ?? NullLogger.Instance;
-        return options.IsOnnx ? CreateOnnx(options, logger) : CreateOpenAI(options, logger, httpHandler);
+        var metrics = new ModelEngineMetrics(meterFactory);
+        return options.IsOnnx ? CreateOnnx(options, logger, metrics) : CreateOpenAI(options, logger, metrics, httpHandler);
     }
 
-    private static ModelChatBackend CreateOnnx(ModelEngineOptions options, ILogger logger)
+    private static ModelChatBackend CreateOnnx(ModelEngineOptions options, ILogger logger, ModelEngineMetrics metrics)
     {
         var path = Path.GetFullPath(options.ModelPath!);
         var provider = options.IsCuda ? "cuda" : "cpu";
         var started = Stopwatch.GetTimestamp();
         var config = new Config(path);
-        OnnxRuntimeGenAIChatClient client;
+        GenAiChatClient client;
         try
         {
             // The execution provider comes from configuration, not from genai_config.json.
@@ -81,7 +87,8 @@ public sealed class ModelChatBackend : IDisposable
             {
                 config.AppendProvider("cuda");
             }
-            client = new OnnxRuntimeGenAIChatClient(config, ownsConfig: true, new OnnxRuntimeGenAIChatClientOptions { EnableCaching = false });
+            // Pool size = calls at once (the gate below), so each concurrent call can keep its own prefix.
+            client = new GenAiChatClient(config, path, options.PrefixReuse, Math.Max(1, options.EffectiveMaxConcurrency), options.MaxNewTokens, logger);
         }
         catch (OnnxRuntimeGenAIException ex) when (options.IsCuda)
         {
@@ -98,16 +105,15 @@ public sealed class ModelChatBackend : IDisposable
             throw;
         }
 
-        IChatClient guarded = new GenAiOutputGuardChatClient(client);
-        var service = guarded.AsChatCompletionService();
+        var service = ((IChatClient)client).AsChatCompletionService();
         var modelId = Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        logger.LogInformation("Loaded ONNX Runtime GenAI model {ModelId} on {ExecutionProvider} in {ElapsedMs} ms",
-            modelId, provider, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        // Disposing the guard disposes the GenAI client, which disposes its model, tokenizer and config.
-        return new ModelChatBackend(service, ModelEngineKinds.Onnx, modelId, provider, options, logger, guarded);
+        logger.LogInformation("Loaded ONNX Runtime GenAI model {ModelId} on {ExecutionProvider} in {ElapsedMs} ms (prefix reuse {PrefixReuse})",
+            modelId, provider, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, options.PrefixReuse);
+        // Disposing the client disposes its generators, model, tokenizer and config.
+        return new ModelChatBackend(service, ModelEngineKinds.Onnx, modelId, provider, options, logger, metrics, client);
     }
 
-    private static ModelChatBackend CreateOpenAI(ModelEngineOptions options, ILogger logger, HttpMessageHandler? handler)
+    private static ModelChatBackend CreateOpenAI(ModelEngineOptions options, ILogger logger, ModelEngineMetrics metrics, HttpMessageHandler? handler)
     {
         // The connector's own timeout is the outer bound; each call also has a linked token with RequestTimeout.
         // Retries with backoff and jitter live in our handler (ModelServerResilience); the SDK's own are turned off.
@@ -126,7 +132,7 @@ public sealed class ModelChatBackend : IDisposable
         var openAiClient = new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions);
         // No logger factory on purpose: at Trace level the connector logs the whole chat history (clinical text).
         var service = new OpenAIChatCompletionService(options.Model!, openAiClient, loggerFactory: null);
-        return new ModelChatBackend(service, ModelEngineKinds.OpenAI, options.Model!, string.Empty, options, logger, httpClient);
+        return new ModelChatBackend(service, ModelEngineKinds.OpenAI, options.Model!, string.Empty, options, logger, metrics, httpClient);
     }
 
     /// <summary>
@@ -153,8 +159,9 @@ public sealed class ModelChatBackend : IDisposable
         }
 
         // The M.E.AI adapter turns these ExtensionData keys into ChatOptions (max_tokens -> MaxOutputTokens,
-        // seed -> Seed, response_format JsonElement -> ChatResponseFormat.ForJsonSchema); OnnxRuntimeGenAIChatClient then
-        // sets max_length, random_seed and guidance("json_schema"). Other keys reach GenAI as search options.
+        // seed -> Seed, response_format JsonElement -> ChatResponseFormat.ForJsonSchema);
+        // GenAiChatClient then sets random_seed, guidance("json_schema") and the token budget. Other keys reach
+        // GenAI as search options.
         var extension = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase)
         {
             ["max_tokens"] = maxTokens,
@@ -209,10 +216,12 @@ public sealed class ModelChatBackend : IDisposable
             var message = await Service.GetChatMessageContentAsync(history, settings, kernel: null, timeout.Token).ConfigureAwait(false);
             var text = message.Content ?? string.Empty;
             var (finish, promptTokens, completionTokens) = ModelCallMetadata.Read(message);
+            var prefill = ModelCallMetadata.ReadPrefill(message, promptTokens);
             var latency = Stopwatch.GetElapsedTime(called).TotalMilliseconds;
-            _logger.LogDebug("{Operation} on {Engine}/{ModelId}: {Messages} messages, {OutputChars} output chars, finish {FinishReason}, {PromptTokens}+{CompletionTokens} tokens in {ElapsedMs} ms",
-                operation, Engine, ModelId, history.Count, text.Length, finish, promptTokens, completionTokens, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return new ModelCallRecord(operation, text, finish, promptTokens, completionTokens, latency, segment, promptTokens);
+            _metrics.Prefilled(Engine, ModelId, operation, prefill);
+            _logger.LogDebug("{Operation} on {Engine}/{ModelId}: {Messages} messages, {OutputChars} output chars, finish {FinishReason}, {PromptTokens}+{CompletionTokens} tokens ({PrefillTokens} prefilled) in {ElapsedMs} ms",
+                operation, Engine, ModelId, history.Count, text.Length, finish, promptTokens, completionTokens, prefill, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return new ModelCallRecord(operation, text, finish, promptTokens, completionTokens, latency, segment, prefill);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -98,6 +98,13 @@ public sealed class ModelEngineOptions
     public bool ConstrainedDecoding { get; set; } = true;
 
     /// <summary>
+    /// ONNX route: keep a few generators and reuse the prompt prefix they already read (system text, template, examples), so
+    /// each note reads only what differs. Off: every call reads its whole prompt (for measuring). Greedy answers are the
+    /// same either way, so it is not part of <see cref="DecodingFingerprint"/>. Servers do their own (vLLM prefix caching).
+    /// </summary>
+    public bool PrefixReuse { get; set; } = true;
+
+    /// <summary>
     /// Decoding settings that change answers (temperature, seed, token budget, repetition penalty): part of both engines'
     /// prompt versions, so two profiles of one model with different decoding never share results or cache entries.
     /// </summary>
@@ -282,6 +289,17 @@ public sealed class ModelEngineOptions
             else
             {
                 errors.Add($"Engine:ConstrainedDecoding '{constrained}' must be true or false.");
+            }
+        }
+        if (section[nameof(PrefixReuse)] is { Length: > 0 } reuse)
+        {
+            if (bool.TryParse(reuse, out var r))
+            {
+                options.PrefixReuse = r;
+            }
+            else
+            {
+                errors.Add($"Engine:PrefixReuse '{reuse}' must be true or false.");
             }
         }
         if (errors.Count > 0)

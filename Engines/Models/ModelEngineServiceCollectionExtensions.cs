@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using ClinicalAspire.Domain.Features;
 using ClinicalAspire.Engines.Abstractions;
 using Microsoft.Extensions.Configuration;
@@ -26,7 +27,8 @@ public static class ModelEngineServiceCollectionExtensions
             options,
             catalogue ?? sp.GetService<FeatureCatalogue>(),
             sp.GetService<ILoggerFactory>(),
-            httpHandler));
+            httpHandler,
+            sp.GetService<IMeterFactory>()));
         services.AddSingleton<IFeatureExtractionEngine>(sp => sp.GetRequiredService<ChatExtractionEngine>());
         return services;
     }
@@ -46,7 +48,7 @@ public static class ModelEngineServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid(requirePromptMode: false);
-        services.AddSingleton(sp => ChatTranslationEngine.Create(options, sp.GetService<ILoggerFactory>(), httpHandler));
+        services.AddSingleton(sp => ChatTranslationEngine.Create(options, sp.GetService<ILoggerFactory>(), httpHandler, sp.GetService<IMeterFactory>()));
         services.AddSingleton<ITranslationEngine>(sp => sp.GetRequiredService<ChatTranslationEngine>());
         return services;
     }

@@ -183,6 +183,7 @@ public static class EngineProfilesFile
         [JsonPropertyName("concurrency")] public int? Concurrency { get; init; }
         [JsonPropertyName("requestTimeoutSeconds")] public double? RequestTimeoutSeconds { get; init; }
         [JsonPropertyName("constrainedDecoding")] public bool? ConstrainedDecoding { get; init; }
+        [JsonPropertyName("prefixReuse")] public bool? PrefixReuse { get; init; }
         [JsonPropertyName("translationSegmentChars")] public int? TranslationSegmentChars { get; init; }
 
         public ModelEngineOptions ToOptions(string kind, int? profileConcurrency, Func<string, string?>? secrets)
@@ -205,6 +206,7 @@ public static class EngineProfilesFile
             options.Temperature = Temperature ?? options.Temperature;
             options.Seed = Seed ?? options.Seed;
             options.ConstrainedDecoding = ConstrainedDecoding ?? options.ConstrainedDecoding;
+            options.PrefixReuse = PrefixReuse ?? options.PrefixReuse;
             options.TranslationSegmentChars = TranslationSegmentChars ?? options.TranslationSegmentChars;
             if (RequestTimeoutSeconds is { } seconds)
             {

@@ -4,12 +4,12 @@ using ClinicalAspire.Domain.Features;
 using ClinicalAspire.Domain.Text;
 using ClinicalAspire.Engines.Abstractions;
 using ClinicalAspire.Engines.Models;
-using ClinicalAspire.ModelEngines.Tests.TinyModel;
+using ClinicalAspire.TinyModel;
 
 namespace ClinicalAspire.ModelEngines.Tests;
 
 /// <summary>
-/// The real path: options -> ModelChatBackend -> OnnxRuntimeGenAIChatClient -> Semantic Kernel -> engine -> parser,
+/// The real path: options -> ModelChatBackend -> GenAiChatClient -> Semantic Kernel -> engine -> parser,
 /// against a tiny ONNX decoder planted with an answer.
 /// </summary>
 public sealed class OnnxExtractionTests : IClassFixture<TempFolder>
@@ -50,7 +50,7 @@ public sealed class OnnxExtractionTests : IClassFixture<TempFolder>
     [Fact]
     public async Task StudyMode_without_end_of_turn_token_drops_the_repeated_last_token()
     {
-        // EOS straight after the closing brace: OnnxRuntimeGenAIChatClient 0.18 yields "}" twice.
+        // EOS straight after the closing brace: the package's OnnxRuntimeGenAIChatClient 0.18 yielded "}" twice.
         var labels = Features.ToDictionary(f => f.Key, f => f.Key == "pain");
         var answer = StudyTemplate.Filled(Features, labels);
         var folder = _temp.Model(answer, name: "tiny-eos", endOfTurn: null);

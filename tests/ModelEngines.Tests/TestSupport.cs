@@ -1,4 +1,4 @@
-using ClinicalAspire.ModelEngines.Tests.TinyModel;
+using ClinicalAspire.TinyModel;
 
 namespace ClinicalAspire.ModelEngines.Tests;
 

@@ -5,7 +5,7 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Onnx;
 
-namespace ClinicalAspire.ModelEngines.Tests.TinyModel;
+namespace ClinicalAspire.TinyModel;
 
 /// <summary>What the tiny decoder answers and how its folder looks.</summary>
 public sealed record TinyDecoderSpec
@@ -28,7 +28,7 @@ public sealed record TinyDecoderSpec
 /// <summary>
 /// Builds, at test time, a complete ONNX Runtime GenAI model folder (genai_config.json, model.onnx,
 /// tokenizer.json, tokenizer_config.json) for a few-hundred-KB "decoder" that answers every chat prompt
-/// with one planted text. Other test projects can reuse it: it depends only on OnnxSharp, Google.Protobuf
+/// with one planted text. Test projects and the benchmarks reuse it: it depends only on OnnxSharp, Google.Protobuf
 /// and Microsoft.ML.OnnxRuntimeGenAI.
 /// <para>
 /// How it answers: the KV cache carries the token ids seen so far (present = Concat(past, ids)). The graph finds
