@@ -161,6 +161,13 @@ public sealed class StudyMatrixTests(ITestOutputHelper output) : IAsyncLifetime
         var client = new Evaluator.EvaluatorClient(evaluator.Channel);
         await client.ImportDatasetAsync(new ImportDatasetRequest { DatasetId = "study", Format = "jsonl", Content = Dataset(80) });
 
+        // Each profile as New run lists it: its own extractor and translator.
+        var status = await client.GetSystemStatusAsync(new GetSystemStatusRequest());
+        Assert.Equal(["rules", "qwen2.5-7b", "llama3.1-8b"], status.EngineProfiles.Select(p => p.Name).ToArray());
+        Assert.Equal(["gloss", "openai", "openai"], status.EngineProfiles.Select(p => p.TranslatorEngine.Engine).ToArray());
+        Assert.Equal("CohereForAI/aya-expanse-8b", status.EngineProfiles[1].TranslatorEngine.ModelId);
+        Assert.All(status.EngineProfiles, p => Assert.Contains("both", p.Strategies));
+
         var start = new StartMatrixRequest { DatasetId = "study", Strategy = "both", BootstrapResamples = 200 };
         start.EngineProfiles.AddRange(["rules", "qwen2.5-7b", "llama3.1-8b"]);
         var matrix = await client.StartMatrixAsync(start);
