@@ -5,7 +5,8 @@ namespace ClinicalAspire.TestSupport;
 
 /// <summary>
 /// A service's build output (e.g. "Evaluator.Service") run as a real process on free ports, with its HTTP/1.1
-/// and gRPC endpoints and the given settings; killable like a crash.
+/// and gRPC endpoints and the given settings; killable like a crash. Development unless the settings name
+/// another ASPNETCORE_ENVIRONMENT.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -44,6 +45,8 @@ public sealed class ServiceProcess : IAsyncDisposable
                 ["Kestrel__Endpoints__http__Url"] = $"http://127.0.0.1:{httpPort}",
                 ["Kestrel__Endpoints__grpc__Url"] = $"http://127.0.0.1:{grpcPort}",
                 ["Logging__LogLevel__Default"] = "Warning",
+                // As the AppHost runs them: open, no credentials. Security tests ask for Production.
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
             },
         };
         foreach (var (key, value) in settings)
