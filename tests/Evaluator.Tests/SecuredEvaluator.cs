@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using ClinicalAspire.TestSupport;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
-using Grpc.Net.Client;
 
 namespace ClinicalAspire.Evaluator.Tests;
 
@@ -47,12 +45,7 @@ public sealed class SecuredEvaluator : IAsyncLifetime
     }
 
     /// <summary>A call invoker that sends <paramref name="metadata"/> (a key or a token) on every call.</summary>
-    public CallInvoker With(string name, string value) =>
-        Service.Channel.Intercept(metadata =>
-        {
-            metadata.Add(name, value);
-            return metadata;
-        });
+    public CallInvoker With(string name, string value) => Service.WithHeader(name, value);
 
     public CallInvoker WithKey(string key) => With("x-api-key", key);
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 namespace ClinicalAspire.TestSupport;
@@ -27,6 +29,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     public GrpcChannel Channel { get; }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Calls on <see cref="Channel"/> that carry one header (an API key, a bearer token) each.</summary>
+    public CallInvoker WithHeader(string name, string value) =>
+        Channel.Intercept(metadata =>
+        {
+            metadata.Add(name, value);
+            return metadata;
+        });
 
     public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string> settings)
     {
