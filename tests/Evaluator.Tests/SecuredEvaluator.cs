@@ -15,6 +15,9 @@ public sealed class SecuredEvaluator : IAsyncLifetime
 
     public string BootstrapKey { get; } = "boot-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
 
+    /// <summary>The Dashboard's own credential, an admin caller here as in the AppHost.</summary>
+    public string DashboardKey { get; } = "dash-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+
     public TestTokenIssuer Issuer { get; private set; } = null!;
 
     public FakeExtractor Extractor { get; } = new();
@@ -35,6 +38,8 @@ public sealed class SecuredEvaluator : IAsyncLifetime
             ["Services__extractor__Address"] = Extractor.Address,
             ["Evaluator__DemoAutorun"] = "false",
             ["Auth__BootstrapAdminKey"] = BootstrapKey,
+            ["Auth__Callers__dashboard__Key"] = DashboardKey,
+            ["Auth__Callers__dashboard__Role"] = "admin",
             ["Auth__Jwt__Authority"] = Issuer.Authority,
             ["Auth__Jwt__Audience"] = Audience,
             ["Auth__Jwt__RequireHttpsMetadata"] = "false",
