@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using ClinicalAspire.AppHost;
 using ClinicalAspire.AppHost.Cache;
 
@@ -45,11 +46,17 @@ var evaluator = builder.AddProject<Projects.Evaluator_Service>("evaluator")
     .WithGrpcServiceDefaults();
 
 var dashboardPort = builder.Configuration.GetValue("Ports:Dashboard", 5080);
-builder.AddProject<Projects.Dashboard_Web>("dashboard")
+var dashboard = builder.AddProject<Projects.Dashboard_Web>("dashboard")
     .WithReference(evaluator).WaitForStart(evaluator)
     .WithEndpoint(GrpcEndpoints.Http, endpoint => endpoint.Port = dashboardPort)
     .WithHttpHealthCheck("/health", endpointName: GrpcEndpoints.Http)
     .WithExternalHttpEndpoints()
     .WithQuickTelemetryShutdown();
+
+// Development: services open, no credentials (each says so in its log). Otherwise identities on, as deployed (README: Security).
+if (!builder.Environment.IsDevelopment())
+{
+    builder.WithServiceCredentials(translator, extractor, evaluator, dashboard);
+}
 
 builder.Build().Run();

@@ -26,6 +26,9 @@ internal sealed class CliContext
 
     public Evaluator.EvaluatorClient Client { get; }
 
+    /// <summary>API key management on the same connection and credentials.</summary>
+    public ApiKeys.ApiKeysClient Keys { get; init; } = null!;
+
     public string EvaluatorUrl { get; }
 
     public TextWriter Out { get; }

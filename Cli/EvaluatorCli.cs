@@ -2,6 +2,7 @@ using System.CommandLine;
 using ClinicalAspire.Cli.Commands;
 using ClinicalAspire.Contracts.Evaluator.V1;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 namespace ClinicalAspire.Cli;
@@ -15,6 +16,8 @@ public sealed class EvaluatorCli
 {
     public const string DefaultEvaluatorUrl = "http://localhost:5090";
     public const string EvaluatorUrlVariable = "CLINICAL_EVALUATOR_URL";
+    public const string TokenVariable = "CLINICAL_TOKEN";
+    public const string ApiKeyVariable = "CLINICAL_API_KEY";
     public const string StackHint = "is the stack running? dotnet run --project AppHost";
 
     private readonly Func<string, CallInvoker>? _invokerFactory;
@@ -71,10 +74,13 @@ public sealed class EvaluatorCli
             "against the ClinicalAspire Evaluator over gRPC.");
         root.Add(session.Globals.Evaluator);
         root.Add(session.Globals.Json);
+        root.Add(session.Globals.Token);
+        root.Add(session.Globals.ApiKey);
         root.Add(DatasetCommands.Build(session));
         root.Add(RunCommands.Build(session));
         root.Add(ScoreCommand.Build(session));
         root.Add(StatusCommand.Build(session));
+        root.Add(KeyCommands.Build(session));
         return root;
     }
 
@@ -103,8 +109,11 @@ public sealed class EvaluatorCli
                     url = ResolveUrl(parseResult);
                     var json = parseResult.GetValue(Globals.Json)
                         || (outputFormat is not null && string.Equals(parseResult.GetValue(outputFormat), "json", StringComparison.OrdinalIgnoreCase));
-                    var client = new Evaluator.EvaluatorClient(CreateInvoker(url));
-                    var context = new CliContext(client, url, Out, Error, json, cli.ConsoleFactory);
+                    var invoker = WithCredentials(CreateInvoker(url), parseResult);
+                    var context = new CliContext(new Evaluator.EvaluatorClient(invoker), url, Out, Error, json, cli.ConsoleFactory)
+                    {
+                        Keys = new ApiKeys.ApiKeysClient(invoker),
+                    };
                     return await handler(context, parseResult, cancellationToken);
                 }
                 catch (CliException ex)
@@ -161,9 +170,47 @@ public sealed class EvaluatorCli
                 await Error.WriteLineAsync($"hint: the Evaluator at {url} did not answer; {StackHint}");
                 return ExitCodes.Unavailable;
             }
+            if (ex.StatusCode == StatusCode.Unauthenticated)
+            {
+                await Error.WriteLineAsync(
+                    $"hint: pass --api-key (or ${ApiKeyVariable}) or --token (or ${TokenVariable}); an admin creates keys with 'clinical keys create NAME --role ROLE'");
+                return ExitCodes.AccessDenied;
+            }
+            if (ex.StatusCode == StatusCode.PermissionDenied)
+            {
+                await Error.WriteLineAsync("hint: your key or token has too small a role for this; ask an admin for one with the role named above");
+                return ExitCodes.AccessDenied;
+            }
+            if (ex.StatusCode == StatusCode.ResourceExhausted && ex.Trailers.GetValue("retry-after") is { } seconds)
+            {
+                await Error.WriteLineAsync($"hint: your quota is used up; retry in {seconds} s");
+            }
 
             return ExitCodes.ServerError;
         }
+
+        /// <summary>
+        /// Sends the bearer token or API key on every call. Metadata rather than call credentials: the CLI often talks
+        /// h2c to a port-forward on localhost, where gRPC would refuse call credentials.
+        /// </summary>
+        private CallInvoker WithCredentials(CallInvoker invoker, ParseResult parseResult)
+        {
+            var token = Value(parseResult.GetValue(Globals.Token), TokenVariable);
+            var key = Value(parseResult.GetValue(Globals.ApiKey), ApiKeyVariable);
+            if (token is not null && key is not null)
+            {
+                throw new CliException($"give a token or an API key, not both (--token/${TokenVariable}, --api-key/${ApiKeyVariable})");
+            }
+            var (name, value) = token is not null ? ("authorization", $"Bearer {token}") : key is not null ? ("x-api-key", key) : (null, null);
+            return name is null ? invoker : invoker.Intercept(metadata =>
+            {
+                metadata.Add(name, value!);
+                return metadata;
+            });
+        }
+
+        private string? Value(string? option, string variable) =>
+            (string.IsNullOrWhiteSpace(option) ? cli._environment(variable) : option) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
         private string ResolveUrl(ParseResult parseResult)
         {
@@ -218,6 +265,20 @@ internal sealed class GlobalOptions
     public Option<bool> Json { get; } = new("--json")
     {
         Description = "Machine-readable JSON on stdout (the same as --format json where a command has it)",
+        Recursive = true,
+    };
+
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = $"Bearer token from the organisation's sign-in [default: ${EvaluatorCli.TokenVariable}]",
+        HelpName = "jwt",
+        Recursive = true,
+    };
+
+    public Option<string?> ApiKey { get; } = new("--api-key")
+    {
+        Description = $"API key made with 'clinical keys create' [default: ${EvaluatorCli.ApiKeyVariable}]",
+        HelpName = "key",
         Recursive = true,
     };
 

@@ -18,6 +18,9 @@ public static class ExitCodes
     /// <summary>A run that was waited for ended cancelled or failed.</summary>
     public const int RunNotCompleted = 4;
 
+    /// <summary>The Evaluator refused the caller: no or an unknown key/token (UNAUTHENTICATED), or too small a role (PERMISSION_DENIED).</summary>
+    public const int AccessDenied = 5;
+
     /// <summary>The user pressed Ctrl+C.</summary>
     public const int Interrupted = 130;
 }

@@ -12,8 +12,10 @@ using Radzen;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-// The Dashboard reaches only the Evaluator, and never proxies any gRPC service to the browser.
-builder.AddGrpcServiceClient<Evaluator.EvaluatorClient>("evaluator");
+// The Dashboard reaches only the Evaluator, and never proxies any gRPC service to the browser; it calls as the
+// signed-in OIDC user, or with its own credential for administrator-key sessions (Security/EvaluatorCredentials).
+builder.AddGrpcServiceClient<Evaluator.EvaluatorClient>("evaluator", sendClientKey: false)
+    .AddEvaluatorCredentials(builder.Configuration["Auth:ClientKey"]);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddRadzenComponents();
@@ -27,6 +29,9 @@ var access = new DashboardAccess(
     AdminKeyConfigured: !string.IsNullOrEmpty(builder.Configuration[AdminKey.ConfigurationKey]));
 builder.Services.AddSingleton(access);
 builder.Services.AddSingleton(new AdminKey(builder.Configuration[AdminKey.ConfigurationKey]));
+builder.Services.Configure<SignInThrottleOptions>(builder.Configuration.GetSection(SignInThrottleOptions.SectionName));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<SignInThrottle>();
 builder.Services.AddCascadingAuthenticationState();
 if (access.SignInRequired)
 {
@@ -46,6 +51,16 @@ if (access.SignInRequired)
             options.LoginPath = "/login";
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.SlidingExpiration = true;
+            // A session whose access token has expired signs in again rather than meeting UNAUTHENTICATED on every page.
+            options.Events.OnValidatePrincipal = context =>
+            {
+                if (context.Principal?.FindFirst(EvaluatorCredentials.AccessTokenExpiresClaim)?.Value is { } expires
+                    && long.TryParse(expires, out var seconds) && DateTimeOffset.FromUnixTimeSeconds(seconds) <= DateTimeOffset.UtcNow)
+                {
+                    context.RejectPrincipal();
+                }
+                return Task.CompletedTask;
+            };
         });
     if (access.OidcConfigured)
     {
@@ -56,7 +71,22 @@ if (access.SignInRequired)
             options.ClientSecret = oidc["ClientSecret"];
             options.ResponseType = "code";
             options.UsePkce = true;
+            // The access token goes into the cookie as claims (not SaveTokens' authentication properties): interactive
+            // circuits see the user's claims but have no HttpContext to read saved tokens from.
             options.SaveTokens = false;
+            options.Events.OnTokenValidated = context =>
+            {
+                if (context.TokenEndpointResponse?.AccessToken is { Length: > 0 } token && context.Principal?.Identity is ClaimsIdentity identity)
+                {
+                    identity.AddClaim(new Claim(EvaluatorCredentials.AccessTokenClaim, token));
+                    if (int.TryParse(context.TokenEndpointResponse.ExpiresIn, out var lifetime))
+                    {
+                        identity.AddClaim(new Claim(EvaluatorCredentials.AccessTokenExpiresClaim,
+                            DateTimeOffset.UtcNow.AddSeconds(lifetime).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    }
+                }
+                return Task.CompletedTask;
+            };
             options.GetClaimsFromUserInfoEndpoint = true;
             options.MapInboundClaims = false;
             options.TokenValidationParameters.NameClaimType = "name";
@@ -86,6 +116,7 @@ if (!app.Environment.IsDevelopment())
 }
 if (access.SignInRequired)
 {
+    SignInThrottle.UseSignInThrottle(app);
     app.UseAuthentication();
     app.UseAuthorization();
 }

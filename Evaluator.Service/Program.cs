@@ -3,6 +3,7 @@ using ClinicalAspire.Domain.Features;
 using ClinicalAspire.Evaluator;
 using ClinicalAspire.Evaluator.Datasets;
 using ClinicalAspire.Evaluator.Runs;
+using ClinicalAspire.Evaluator.Security;
 using ClinicalAspire.Evaluator.Services;
 using ClinicalAspire.Evaluator.Storage;
 
@@ -14,6 +15,8 @@ builder.AddGrpcServiceDefaults();
 // on a loaded machine may take longer than the cache's 2 s budget.
 builder.AddClinicalRedis(commandTimeout: TimeSpan.FromSeconds(10));
 builder.AddGrpcServiceClient<Extractor.ExtractorClient>("extractor");
+// Identity on every call outside Development, API keys in Redis, per-caller quotas (README: Security).
+builder.AddEvaluatorSecurity();
 
 builder.Services.Configure<EvaluatorOptions>(builder.Configuration.GetSection(EvaluatorOptions.SectionName));
 builder.Services.AddSingleton(FeatureCatalogue.Default);
@@ -34,6 +37,7 @@ var app = builder.Build();
 app.Services.GetRequiredService<EvaluatorTelemetry>();
 
 app.MapGrpcService<EvaluatorGrpcService>();
+app.MapEvaluatorSecurity();
 app.MapGrpcServiceDefaults();
 app.MapDefaultEndpoints();
 

@@ -1,6 +1,7 @@
 using ClinicalAspire.Contracts.Translator.V1;
 using ClinicalAspire.Domain.Features;
 using ClinicalAspire.Engines;
+using ClinicalAspire.Extractor.Security;
 using ClinicalAspire.Extractor;
 using ClinicalAspire.Extractor.Services;
 
@@ -11,6 +12,8 @@ builder.AddGrpcServiceDefaults();
 builder.AddClinicalRedis();
 builder.AddExtractionEngine();
 builder.AddGrpcServiceClient<Translator.TranslatorClient>("translator");
+// Identity on every call outside Development (README: Security).
+builder.AddServiceAuthentication(ExtractorAccess.Map());
 
 builder.Services.Configure<ExtractorOptions>(builder.Configuration.GetSection(ExtractorOptions.SectionName));
 builder.Services.AddSingleton(sp => ExtractorOptions.LoadCatalogue(builder.Configuration));

@@ -1,4 +1,5 @@
 using ClinicalAspire.Engines;
+using ClinicalAspire.Translator.Security;
 using ClinicalAspire.Translator;
 using ClinicalAspire.Translator.Services;
 
@@ -8,6 +9,8 @@ builder.AddServiceDefaults();
 builder.AddGrpcServiceDefaults();
 builder.AddClinicalRedis();
 builder.AddTranslationEngine();
+// Identity on every call outside Development (README: Security).
+builder.AddServiceAuthentication(TranslatorAccess.Map());
 
 builder.Services.Configure<TranslatorOptions>(builder.Configuration.GetSection(TranslatorOptions.SectionName));
 builder.Services.AddSingleton<TranslatorMetrics>();

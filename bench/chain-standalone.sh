@@ -15,7 +15,8 @@ trap cleanup EXIT
 
 start() { # name http-port grpc-port [VAR=value ...]
   local name=$1 http=$2 grpc=$3; shift 3
-  (cd "$name/bin/Release/net10.0" && env ConnectionStrings__cache=127.0.0.1:6420 Logging__LogLevel__Default=Warning \
+  # Development: no credentials on this loopback-only bench (README: Security).
+  (cd "$name/bin/Release/net10.0" && env ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__cache=127.0.0.1:6420 Logging__LogLevel__Default=Warning \
      Kestrel__Endpoints__http__Url="http://127.0.0.1:$http" Kestrel__Endpoints__grpc__Url="http://127.0.0.1:$grpc" "$@" \
      exec dotnet "$name.dll" > /dev/null 2>&1) &
   pids+=($!)

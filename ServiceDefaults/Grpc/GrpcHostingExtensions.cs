@@ -40,14 +40,26 @@ public static class GrpcHostingExtensions
     /// Registers a typed gRPC client for another service of the stack, addressed as
     /// <c>http://_grpc.{serviceName}</c> (service discovery resolves the named endpoint), unless
     /// <c>Services:{serviceName}:Address</c> gives an explicit address.
+    /// With <paramref name="sendClientKey"/>, calls carry this process's own credential (<c>Auth:ClientKey</c>) when one is set.
     /// </summary>
-    public static IHttpClientBuilder AddGrpcServiceClient<TClient>(this IHostApplicationBuilder builder, string serviceName)
+    public static IHttpClientBuilder AddGrpcServiceClient<TClient>(this IHostApplicationBuilder builder, string serviceName, bool sendClientKey = true)
         where TClient : class
     {
         var explicitAddress = builder.Configuration[$"Services:{serviceName}:Address"];
         var address = new Uri(string.IsNullOrWhiteSpace(explicitAddress) ? $"http://_{GrpcEndpointName}.{serviceName}" : explicitAddress);
-        return builder.Services
+        var client = builder.Services
             .AddGrpcClient<TClient>(options => options.Address = address)
             .ConfigureChannel(channel => channel.MaxReceiveMessageSize = MaxMessageBytes);
+        if (sendClientKey && builder.Configuration["Auth:ClientKey"] is { Length: > 0 } key)
+        {
+            client.AddCallCredentials((_, metadata) =>
+                {
+                    metadata.Add(ClinicalAspire.ServiceDefaults.Security.ApiKeyFormat.Header, key);
+                    return Task.CompletedTask;
+                })
+                // In-cluster traffic is h2c; the key is a service secret, protected by the NetworkPolicies (README: Security).
+                .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
+        }
+        return client;
     }
 }

@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using Xunit;
 
@@ -107,6 +108,18 @@ public class NetworkPolicyTests
         var policy = Kustomize.Render("external-redis").Single<V1NetworkPolicy>("allow-external-redis-egress");
         var peer = Assert.Single(Assert.Single(policy.Spec.Egress).To);
         Assert.NotNull(peer.IpBlock?.Cidr);
+    }
+
+    [Fact]
+    public void The_oidc_egress_component_opens_only_the_providers_range_on_one_port_to_the_four_services()
+    {
+        var yaml = File.ReadAllText(Path.Combine(RepoPaths.K8s, "components", "oidc-egress", "networkpolicy.yaml"));
+        var policy = Assert.IsType<V1NetworkPolicy>(Assert.Single(KubernetesYaml.LoadAllFromString(yaml, typeMap: null, strict: true)));
+        Assert.Equal(["Egress"], policy.Spec.PolicyTypes);
+        Assert.Equal(["dashboard", "evaluator", "extractor", "translator"], Assert.Single(policy.Spec.PodSelector.MatchExpressions).Values.Order());
+        var rule = Assert.Single(policy.Spec.Egress);
+        Assert.NotNull(Assert.Single(rule.To).IpBlock?.Cidr);
+        Assert.Equal("443", Assert.Single(rule.Ports).Port.Value);
     }
 
     private static bool Allows(Rendered rendered, Endpoint source, Endpoint destination, int port, string protocol)

@@ -17,6 +17,7 @@ public class SecretTests
         ["clinicalaspire-engine"] = ["api-key"],
         ["clinicalaspire-dashboard"] = ["admin-key", "oidc-client-secret"],
         ["clinicalaspire-redis-external"] = ["connection-string"],
+        ["clinicalaspire-auth"] = ["evaluator-client-key", "extractor-client-key", "dashboard-client-key", "bootstrap-admin-key"],
     };
 
     private static string SecretsFolder => Path.Combine(RepoPaths.K8s, "secrets");

@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 namespace ClinicalAspire.TestSupport;
 
 /// <summary>
 /// A service's build output (e.g. "Evaluator.Service") run as a real process on free ports, with its HTTP/1.1
-/// and gRPC endpoints and the given settings; killable like a crash.
+/// and gRPC endpoints and the given settings; killable like a crash. Development unless the settings name
+/// another ASPNETCORE_ENVIRONMENT.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -27,6 +30,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Calls on <see cref="Channel"/> that carry one header (an API key, a bearer token) each.</summary>
+    public CallInvoker WithHeader(string name, string value) =>
+        Channel.Intercept(metadata =>
+        {
+            metadata.Add(name, value);
+            return metadata;
+        });
+
     public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string> settings)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
@@ -44,6 +55,8 @@ public sealed class ServiceProcess : IAsyncDisposable
                 ["Kestrel__Endpoints__http__Url"] = $"http://127.0.0.1:{httpPort}",
                 ["Kestrel__Endpoints__grpc__Url"] = $"http://127.0.0.1:{grpcPort}",
                 ["Logging__LogLevel__Default"] = "Warning",
+                // As the AppHost runs them: open, no credentials. Security tests ask for Production.
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
             },
         };
         foreach (var (key, value) in settings)
