@@ -28,11 +28,28 @@ public static class GrpcClientFailures
         {
             return false;
         }
-        if (outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded })
+        if (outcome.Exception is { } exception && IsUnreadableAnswer(exception))
         {
             return false;
         }
         // The caller gave up: nothing to retry, and not the other service's fault.
         return !cancellationToken.IsCancellationRequested && HttpClientResiliencePredicates.IsTransient(outcome);
+    }
+
+    /// <summary>
+    /// The other service answered with headers this client refuses to read: over the header length limit
+    /// (ConfigurationLimitExceeded, or over HTTP/2 an HPackDecodingException, an internal type named here by its name).
+    /// </summary>
+    private static bool IsUnreadableAnswer(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded }
+                || current.GetType().Name is "HPackDecodingException" or "QPackDecodingException")
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -144,11 +144,11 @@ public sealed class EvaluatorTests(StackFixture stack) : IClassFixture<StackFixt
     }
 
     [Fact]
-    public async Task Unknown_things_are_named_in_the_error()
+    public async Task Unknown_things_are_named_by_their_field_in_the_error()
     {
         var missing = await Assert.ThrowsAsync<RpcException>(() => Client.StartRunAsync(new StartRunRequest { DatasetId = "nope" }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
-        Assert.Contains("'nope'", missing.Status.Detail);
+        Assert.Equal("dataset_id: no such dataset", missing.Status.Detail);
 
         var strategy = await Assert.ThrowsAsync<RpcException>(() => Client.StartRunAsync(new StartRunRequest { DatasetId = "demo", Strategy = "sideways" }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, strategy.StatusCode);
