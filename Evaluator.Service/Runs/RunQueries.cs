@@ -140,6 +140,7 @@ public sealed class RunQueries(
 
     public async Task<ExportRunResponse> ExportAsync(ExportRunRequest request)
     {
+        RequestErrors.ThrowIfInvalid(InputLimits.Code(request.Format, "format", "'csv' or 'json'") ?? InputLimits.Code(request.Content, "content", "'records' or 'metrics'"));
         var run = await GetRunAsync(request.RunId);
         var format = string.IsNullOrEmpty(request.Format) ? "json" : request.Format.ToLowerInvariant();
         var content = string.IsNullOrEmpty(request.Content) ? "records" : request.Content.ToLowerInvariant();
