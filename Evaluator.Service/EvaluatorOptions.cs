@@ -32,5 +32,9 @@ public sealed class EvaluatorOptions
     public bool DemoAutorun { get; set; } = true;
 
     /// <summary>Largest dataset upload, in bytes.</summary>
-    public int MaxUploadBytes { get; set; } = 48 * 1024 * 1024;
+    public int MaxUploadBytes { get; set; } = Domain.Text.InputLimits.DefaultMaxUploadBytes;
+
+    /// <summary>The largest gRPC request: an upload at <see cref="MaxUploadBytes"/> and the other fields (gRPC and Kestrel limits).</summary>
+    public static int MaxRequestBytes(IConfiguration configuration) =>
+        Domain.Text.InputLimits.RequestBytesForUpload(configuration.GetValue($"{SectionName}:{nameof(MaxUploadBytes)}", Domain.Text.InputLimits.DefaultMaxUploadBytes));
 }

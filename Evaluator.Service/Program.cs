@@ -10,7 +10,7 @@ using ClinicalAspire.Evaluator.Storage;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddGrpcServiceDefaults();
+builder.AddGrpcServiceDefaults(maxRequestBytes: EvaluatorOptions.MaxRequestBytes(builder.Configuration));
 // Redis is the Evaluator's store of record (datasets, runs, predictions), not just a cache: a large import
 // on a loaded machine may take longer than the cache's 2 s budget.
 builder.AddClinicalRedis(commandTimeout: TimeSpan.FromSeconds(10));

@@ -16,6 +16,10 @@ public sealed class ExtractorOptions
     /// <summary>A deployment's own feature catalogue (JSON, data/catalogue/features.schema.json); empty: the study's 13.</summary>
     public string CataloguePath { get; set; } = "";
 
+    /// <summary>The largest gRPC request: a note at <see cref="MaxTextBytes"/> and the other fields.</summary>
+    public static int MaxRequestBytes(IConfiguration configuration) =>
+        InputLimits.RequestBytesForText(configuration.GetValue($"{SectionName}:{nameof(MaxTextBytes)}", TextInput.DefaultMaxBytes));
+
     public static FeatureCatalogue LoadCatalogue(IConfiguration configuration)
     {
         var path = configuration[$"{SectionName}:{nameof(CataloguePath)}"];

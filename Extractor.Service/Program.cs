@@ -8,7 +8,7 @@ using ClinicalAspire.Extractor.Services;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddGrpcServiceDefaults();
+builder.AddGrpcServiceDefaults(maxRequestBytes: ExtractorOptions.MaxRequestBytes(builder.Configuration));
 builder.AddClinicalRedis();
 builder.AddExtractionEngine();
 builder.AddGrpcServiceClient<Translator.TranslatorClient>("translator");

@@ -37,6 +37,9 @@ public static class ServiceDefaultsExtensions
                 options.AttemptTimeout.Timeout = TimeSpan.FromMinutes(5);
                 options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(15);
                 options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(10);
+                // Another service's answer (INVALID_ARGUMENT, NOT_FOUND, ...) is never retried nor counted as a failure.
+                options.Retry.ShouldHandle = args => ValueTask.FromResult(GrpcClientFailures.IsTransient(args.Outcome, args.Context.CancellationToken));
+                options.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(GrpcClientFailures.IsTransient(args.Outcome, args.Context.CancellationToken));
             });
             http.AddServiceDiscovery();
         });
@@ -45,6 +48,10 @@ public static class ServiceDefaultsExtensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // Grpc.AspNetCore logs every error status with its detail at Information, and the client logs the detail it got:
+        // details are written to carry no caller text, and this keeps the framework's own lines out of stdout and OTLP too
+        // (Warning and above: failures of the framework itself, with exception types).
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             // Log messages are written to carry ids and hashes only, never clinical text.

@@ -6,7 +6,7 @@ using ClinicalAspire.Translator.Services;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddGrpcServiceDefaults();
+builder.AddGrpcServiceDefaults(maxRequestBytes: TranslatorOptions.MaxRequestBytes(builder.Configuration));
 builder.AddClinicalRedis();
 builder.AddTranslationEngine();
 // Identity on every call outside Development (README: Security).

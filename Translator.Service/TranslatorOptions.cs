@@ -11,4 +11,8 @@ public sealed class TranslatorOptions
 
     /// <summary>Texts translated at once in a TranslateStream call.</summary>
     public int StreamConcurrency { get; set; } = 4;
+
+    /// <summary>The largest gRPC request: a text at <see cref="MaxTextBytes"/> and the other fields.</summary>
+    public static int MaxRequestBytes(IConfiguration configuration) =>
+        InputLimits.RequestBytesForText(configuration.GetValue($"{SectionName}:{nameof(MaxTextBytes)}", TextInput.DefaultMaxBytes));
 }

@@ -43,7 +43,7 @@ internal static class CsvDatasetReader
                 var name = header[i].Trim().TrimStart('\uFEFF');
                 if (!columns.TryAdd(name, i))
                 {
-                    errors.Add(headerLine, null, RecordValidator.LooksLikeKey(name.ToLowerInvariant()) ? $"duplicate column '{name}'" : "duplicate column");
+                    errors.Add(headerLine, null, $"duplicate column (column {i + 1} repeats column {columns[name] + 1})");
                     continue;
                 }
                 if (s_required.Contains(name, StringComparer.OrdinalIgnoreCase) || name.Equals(TranslationColumn, StringComparison.OrdinalIgnoreCase))
@@ -52,7 +52,7 @@ internal static class CsvDatasetReader
                 }
                 if (!catalogue.Contains(name))
                 {
-                    validator.UnknownFeature(headerLine, null, name);
+                    validator.UnknownFeature(headerLine, null, $"column {i + 1}");
                     continue;
                 }
                 featureColumns.Add((i, name));
@@ -74,6 +74,10 @@ internal static class CsvDatasetReader
             while (!errors.Full && csv.Read())
             {
                 int line = (int)csv.LineNumber;
+                if (!validator.CheckCount(line))
+                {
+                    break;
+                }
                 if (csv.FieldCount != header.Length)
                 {
                     errors.Add(line, null, $"row has {csv.FieldCount} fields, the header has {header.Length}");

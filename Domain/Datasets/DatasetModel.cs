@@ -44,11 +44,11 @@ public sealed record PredictionsParseResult(IReadOnlyList<PredictionRecord> Reco
 public sealed record DatasetLimits
 {
     /// <summary>Largest text (and translation, and raw model output) of one record, in UTF-8 bytes.</summary>
-    public int MaxTextBytes { get; init; } = 32 * 1024;
+    public int MaxTextBytes { get; init; } = Text.InputLimits.DefaultMaxTextBytes;
     /// <summary>Reading stops after this many errors.</summary>
     public int MaxErrors { get; init; } = 200;
-    /// <summary>Longest record id, in characters.</summary>
-    public int MaxIdLength { get; init; } = 200;
+    /// <summary>Most records in one file.</summary>
+    public int MaxRecords { get; init; } = Text.InputLimits.MaxDatasetRecords;
 
     public static DatasetLimits Default { get; } = new();
 }

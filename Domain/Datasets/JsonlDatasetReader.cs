@@ -13,10 +13,18 @@ namespace ClinicalAspire.Domain.Datasets;
 /// </summary>
 public static class DatasetReader
 {
-    /// <summary>Reads a dataset in <paramref name="format"/> from a UTF-8 stream (BOM tolerated). Does not close the stream.</summary>
+    /// <summary>
+    /// Reads a dataset in <paramref name="format"/> from a UTF-8 stream (BOM tolerated). Does not close the stream. Bytes that
+    /// are not UTF-8 are errors naming their lines (never replaced by U+FFFD): nothing is read then.
+    /// </summary>
     public static DatasetParseResult Read(Stream stream, DatasetFormat format, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null)
     {
-        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        limits ??= DatasetLimits.Default;
+        if (Utf8Lines.Check(ref stream, limits.MaxErrors) is { Count: > 0 } invalid)
+        {
+            return new DatasetParseResult([], invalid);
+        }
+        using var reader = new StreamReader(stream, Utf8Lines.Strict, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
         return format switch
         {
             DatasetFormat.Jsonl => ReadJsonl(reader, catalogue, limits),
@@ -57,6 +65,10 @@ public static class DatasetReader
             if (errors.Full)
             {
                 errors.Add(lineNumber, null, "stopped reading: too many errors"); // marks truncation
+                break;
+            }
+            if (!validator.CheckCount(lineNumber))
+            {
                 break;
             }
             var record = ParseLine(line, lineNumber, validator, errors);
@@ -119,11 +131,13 @@ public static class DatasetReader
                 }
                 else
                 {
+                    var position = 0;
                     foreach (var property in labelsElement.EnumerateObject())
                     {
+                        position++;
                         if (!validator.Catalogue.Contains(property.Name))
                         {
-                            validator.UnknownFeature(lineNumber, id, property.Name);
+                            validator.UnknownFeature(lineNumber, id, $"labels key {position}");
                             continue;
                         }
                         if (!TryLabel(property.Value, out var value))

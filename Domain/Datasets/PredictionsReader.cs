@@ -24,7 +24,12 @@ public static class PredictionsReader
 
     public static PredictionsParseResult ReadJsonl(Stream stream, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null)
     {
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        limits ??= DatasetLimits.Default;
+        if (Utf8Lines.Check(ref stream, limits.MaxErrors) is { Count: > 0 } invalid)
+        {
+            return new PredictionsParseResult([], invalid);
+        }
+        using var reader = new StreamReader(stream, Utf8Lines.Strict, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
         return ReadJsonl(reader, catalogue, limits);
     }
 
@@ -41,6 +46,10 @@ public static class PredictionsReader
             if (errors.Full)
             {
                 errors.Add(lineNumber, null, "stopped reading: too many errors"); // marks truncation
+                break;
+            }
+            if (!validator.CheckCount(lineNumber))
+            {
                 break;
             }
             var record = ParseLine(line, lineNumber, catalogue, validator, errors);
@@ -103,11 +112,13 @@ public static class PredictionsReader
                     errors.Add(lineNumber, id, "\"predictions\" must be an object");
                     return null;
                 }
+                var position = 0;
                 foreach (var property in predictions.EnumerateObject())
                 {
+                    position++;
                     if (!catalogue.Contains(property.Name))
                     {
-                        validator.UnknownFeature(lineNumber, id, property.Name);
+                        validator.UnknownFeature(lineNumber, id, $"predictions key {position}");
                         continue;
                     }
                     if (!DatasetReader.TryLabel(property.Value, out var value))

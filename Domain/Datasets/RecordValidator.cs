@@ -11,7 +11,9 @@ internal sealed class RecordValidator(FeatureCatalogue catalogue, DatasetLimits 
 
     public FeatureCatalogue Catalogue => catalogue;
 
-    /// <summary>Validates the id (present, length, unique); returns the id to report, null when unusable.</summary>
+    private int _records;
+
+    /// <summary>Validates the id (present, shape, unique); false when unusable (the bad id is never quoted back).</summary>
     public bool CheckId(int line, string? id)
     {
         if (string.IsNullOrWhiteSpace(id))
@@ -19,9 +21,9 @@ internal sealed class RecordValidator(FeatureCatalogue catalogue, DatasetLimits 
             errors.Add(line, null, "missing id");
             return false;
         }
-        if (id.Length > limits.MaxIdLength)
+        if (!InputLimits.IsId(id))
         {
-            errors.Add(line, null, $"id is longer than {limits.MaxIdLength} characters");
+            errors.Add(line, null, $"id must be {InputLimits.IdRule}");
             return false;
         }
         if (!_lineById.TryAdd(id, line))
@@ -30,6 +32,16 @@ internal sealed class RecordValidator(FeatureCatalogue catalogue, DatasetLimits 
             return false;
         }
         return true;
+    }
+
+    /// <summary>Counts a record; false (once, with an error) when the file has more than the limit.</summary>
+    public bool CheckCount(int line)
+    {
+        if (++_records == limits.MaxRecords + 1)
+        {
+            errors.Add(line, null, $"more than {limits.MaxRecords:N0} records; split the file");
+        }
+        return _records <= limits.MaxRecords;
     }
 
     public bool CheckText(int line, string? id, string? text, string field = "text")
@@ -79,12 +91,7 @@ internal sealed class RecordValidator(FeatureCatalogue catalogue, DatasetLimits 
         return labels;
     }
 
-    public void UnknownFeature(int line, string? id, string key) =>
-        errors.Add(line, id, LooksLikeKey(key)
-            ? $"unknown feature key '{key}' (not in catalogue {catalogue.Version})"
-            : $"unknown feature key (not a valid key name; catalogue {catalogue.Version})");
-
-    /// <summary>Only a string shaped like a feature key is quoted back (anything else might be clinical text).</summary>
-    public static bool LooksLikeKey(string key) =>
-        key.Length is > 0 and <= 64 && key[0] is >= 'a' and <= 'z' && key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
+    /// <summary>An unknown key, named by where it is (e.g. "labels key 3", "column 7"), never by its text.</summary>
+    public void UnknownFeature(int line, string? id, string where) =>
+        errors.Add(line, id, $"unknown feature key at {where} (not in catalogue {catalogue.Version}; ListFeatures names the keys)");
 }

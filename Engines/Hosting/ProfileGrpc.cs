@@ -25,7 +25,7 @@ public static partial class ProfileGrpc
         catch (UnknownProfileException)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"engine profile '{TextInput.Echo(name ?? "")}' is not configured; known profiles: {string.Join(", ", host.Set.Profiles.Select(p => p.Name))}"));
+                $"profile is not configured here; known profiles: {string.Join(", ", host.Set.Profiles.Select(p => p.Name))}"));
         }
         catch (ProfileUnavailableException ex)
         {

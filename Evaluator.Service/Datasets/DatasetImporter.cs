@@ -7,6 +7,7 @@ using ClinicalAspire.Domain.Text;
 using ClinicalAspire.Evaluator.Storage;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using DomainRecord = ClinicalAspire.Domain.Datasets.DatasetRecord;
 using DomainValue = ClinicalAspire.Domain.Extraction.FeatureValue;
@@ -15,7 +16,7 @@ using ProtoRecord = ClinicalAspire.Contracts.Evaluator.V1.DatasetRecord;
 namespace ClinicalAspire.Evaluator.Datasets;
 
 /// <summary>Validates uploads with the shared dataset reader and stores them whole, or not at all.</summary>
-public sealed partial class DatasetImporter(EvaluatorStore store, FeatureCatalogue catalogue, IOptions<EvaluatorOptions> options)
+public sealed class DatasetImporter(EvaluatorStore store, FeatureCatalogue catalogue, IOptions<EvaluatorOptions> options)
 {
     private const int PreviewRecords = 20;
 
@@ -33,7 +34,8 @@ public sealed partial class DatasetImporter(EvaluatorStore store, FeatureCatalog
         var (parsed, datasetId) = Parse(request);
         if (!parsed.IsValid)
         {
-            var first = parsed.Errors.Take(5).Select(e => e.ToString());
+            // Lines and rules only: the details are logged by some clients, record ids stay in ValidateDataset's answer.
+            var first = parsed.Errors.Take(5).Select(e => $"line {e.Line}: {e.Message}");
             throw new RpcException(new Status(StatusCode.InvalidArgument,
                 $"the dataset has {parsed.Errors.Count}{(parsed.ErrorsTruncated ? "+" : "")} error(s); nothing was stored. {string.Join("; ", first)}"));
         }
@@ -62,7 +64,7 @@ public sealed partial class DatasetImporter(EvaluatorStore store, FeatureCatalog
         if (!await store.SaveDatasetAsync(info, records, request.Replace))
         {
             throw new RpcException(new Status(StatusCode.AlreadyExists,
-                $"dataset '{datasetId}' already exists; set replace to overwrite it"));
+                "a dataset with this dataset_id (or the id derived from name) already exists; set replace to overwrite it"));
         }
         return info;
     }
@@ -70,7 +72,13 @@ public sealed partial class DatasetImporter(EvaluatorStore store, FeatureCatalog
     /// <summary>Predictions made elsewhere, JSONL: {"id", "predictions": {key: bool|null}} or {"id", "output": raw model text}.</summary>
     public (IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Predictions, IReadOnlyList<ValidationError> Errors) ParsePredictions(ReadOnlyMemory<byte> content)
     {
-        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        if (content.Length > options.Value.MaxUploadBytes)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"predictions is {content.Length:N0} bytes; the limit is {options.Value.MaxUploadBytes:N0} (Evaluator:MaxUploadBytes)"));
+        }
+        var bytes = content.ToArray();
+        using var stream = new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
         var parsed = PredictionsReader.ReadJsonl(stream, catalogue);
         var predictions = parsed.Records.ToDictionary(
             r => r.Id,
@@ -86,25 +94,29 @@ public sealed partial class DatasetImporter(EvaluatorStore store, FeatureCatalog
 
     private (DatasetParseResult Parsed, string DatasetId) Parse(ImportDatasetRequest request)
     {
-        var datasetId = string.IsNullOrWhiteSpace(request.DatasetId) ? Slug(request.Name) : request.DatasetId.Trim();
-        if (!DatasetIdPattern().IsMatch(datasetId))
+        RequestErrors.ThrowIfInvalid(InputLimits.Label(request.Name, "name") ?? InputLimits.Description(request.Description, "description"));
+        var explicitId = !string.IsNullOrWhiteSpace(request.DatasetId);
+        var datasetId = explicitId ? request.DatasetId.Trim() : Slug(request.Name);
+        if (!InputLimits.IsDatasetId(datasetId))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"dataset id '{TextInput.Echo(datasetId)}' must be 1-64 characters of a-z, 0-9, '-', '_' (give a name or dataset_id)"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, explicitId
+                ? $"dataset_id must be {InputLimits.DatasetIdRule}"
+                : $"name gives no usable dataset id; give dataset_id ({InputLimits.DatasetIdRule})"));
         }
         if (request.Content.Length > options.Value.MaxUploadBytes)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"the upload is {request.Content.Length:N0} bytes; the limit is {options.Value.MaxUploadBytes:N0}"));
+                $"content is {request.Content.Length:N0} bytes; the limit is {options.Value.MaxUploadBytes:N0} (Evaluator:MaxUploadBytes)"));
         }
         var format = (request.Format ?? "").Trim().ToLowerInvariant() switch
         {
             "jsonl" or "json" or "ndjson" => DatasetFormat.Jsonl,
             "csv" => DatasetFormat.Csv,
-            var other => throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"format '{TextInput.Echo(other)}' is not supported; use 'jsonl' or 'csv'")),
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "format must be 'jsonl' or 'csv'")),
         };
-        using var stream = new MemoryStream(request.Content.ToByteArray(), writable: false);
+        var bytes = request.Content.ToByteArray();
+        // Publicly visible, so the UTF-8 check reads this buffer instead of copying it.
+        using var stream = new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
         return (DatasetReader.Read(stream, format, catalogue), datasetId);
     }
 
@@ -126,7 +138,4 @@ public sealed partial class DatasetImporter(EvaluatorStore store, FeatureCatalog
         }
         return proto;
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
-    private static partial Regex DatasetIdPattern();
 }

@@ -45,7 +45,7 @@ public sealed class ProfileDirectory(ExtractorClient extractor)
     /// the known profiles; not ready (model failed to load, server unreachable): FAILED_PRECONDITION with the reason,
     /// so no run is created whose every record would fail.
     /// </summary>
-    public async Task<ProfileStatus> RequireReadyAsync(string? name, CancellationToken cancellationToken)
+    public async Task<ProfileStatus> RequireReadyAsync(string? name, string field, CancellationToken cancellationToken)
     {
         var wanted = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
         IReadOnlyList<ProfileStatus> profiles;
@@ -62,7 +62,7 @@ public sealed class ProfileDirectory(ExtractorClient extractor)
         var profile = profiles.FirstOrDefault(p => p.Name == wanted)
             ?? (wanted is null or DefaultName ? profiles.FirstOrDefault(p => p.IsDefault) : null)
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"engine profile '{TextInput.Echo(wanted)}' is not configured; known profiles: {string.Join(", ", profiles.Select(p => p.Name))}"));
+                $"{field} is not a configured profile; known profiles: {string.Join(", ", profiles.Select(p => p.Name))}"));
         if (profile.Status != "Healthy")
         {
             _last = null; // ask again next time: the model may come up

@@ -8,6 +8,7 @@ using ClinicalAspire.Evaluator.Storage;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using RequestErrors = Microsoft.Extensions.Hosting.RequestErrors;
 using StackExchange.Redis;
 using ExtractorClient = ClinicalAspire.Contracts.Extractor.V1.Extractor.ExtractorClient;
 
@@ -49,10 +50,11 @@ public sealed partial class RunCoordinator(
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "engine_profiles is empty; name at least one profile"));
         }
-        if (request.EngineProfiles.Count > 32 || request.EngineProfiles.Distinct().Count() != request.EngineProfiles.Count)
+        if (request.EngineProfiles.Count > InputLimits.MaxMatrixProfiles || request.EngineProfiles.Distinct().Count() != request.EngineProfiles.Count)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "engine_profiles must name at most 32 distinct profiles"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"engine_profiles must name at most {InputLimits.MaxMatrixProfiles} distinct profiles"));
         }
+        RequestErrors.ThrowIfInvalid(request.EngineProfiles.Select((name, i) => InputLimits.Profile(name, $"engine_profiles[{i}]")).FirstOrDefault(p => p is not null));
         var matrixId = $"matrix-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         var runs = await StartRunsAsync(new StartRunRequest
         {
@@ -72,28 +74,27 @@ public sealed partial class RunCoordinator(
         StartRunRequest request, IReadOnlyList<string> profileNames, string matrixId, CancellationToken cancellationToken)
     {
         var strategy = string.IsNullOrEmpty(request.Strategy) ? Strategies.Direct : request.Strategy;
+        RequestErrors.ThrowIfInvalid(InputLimits.DatasetId(request.DatasetId)
+            ?? InputLimits.Label(request.Label, "label")
+            ?? (matrixId.Length == 0 ? InputLimits.Profile(request.EngineProfile, "engine_profile") : null));
         if (!Strategies.IsSupported(strategy) && strategy != BothStrategies)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"strategy '{TextInput.Echo(strategy)}' is unknown; use 'direct', 'translate-first' or 'both'"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "strategy must be 'direct', 'translate-first' or 'both'"));
         }
         if (request.Concurrency < 0 || request.Concurrency > options.Value.MaxConcurrency)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument,
                 $"concurrency must be between 1 and {options.Value.MaxConcurrency} (0 for the default)"));
         }
-        if (request.BootstrapResamples < 0 || request.BootstrapResamples > 100_000)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "bootstrap_resamples must be between 0 and 100000"));
-        }
+        RequestErrors.ThrowIfInvalid(InputLimits.Range(request.BootstrapResamples, "bootstrap_resamples", 0, InputLimits.MaxBootstrapResamples));
         var dataset = await store.GetDatasetAsync(request.DatasetId)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"dataset '{TextInput.Echo(request.DatasetId)}' does not exist"));
+            ?? throw new RpcException(new Status(StatusCode.NotFound, Services.EvaluatorGrpcService.NoSuchDataset));
 
         // Every profile must exist and be ready before anything is stored: no half-started matrix.
         var ready = new List<Contracts.Common.V1.ProfileStatus>();
-        foreach (var name in profileNames)
+        foreach (var (name, index) in profileNames.Select((n, i) => (n, i)))
         {
-            ready.Add(await profiles.RequireReadyAsync(name, cancellationToken));
+            ready.Add(await profiles.RequireReadyAsync(name, matrixId.Length == 0 ? "engine_profile" : $"engine_profiles[{index}]", cancellationToken));
         }
 
         var strategies = strategy == BothStrategies ? [Strategies.Direct, Strategies.TranslateFirst] : new[] { strategy };
@@ -137,8 +138,9 @@ public sealed partial class RunCoordinator(
 
     public async Task<RunInfo> CancelAsync(string runId)
     {
+        RequestErrors.ThrowIfInvalid(InputLimits.Id(runId, "run_id"));
         var run = await store.GetRunAsync(runId)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"run '{TextInput.Echo(runId)}' does not exist"));
+            ?? throw new RpcException(new Status(StatusCode.NotFound, "run_id: no such run"));
         if (run.State is RunState.Completed or RunState.Cancelled or RunState.Failed)
         {
             return run;
@@ -286,7 +288,8 @@ public sealed partial class RunCoordinator(
             {
                 var response = await extractor.ExtractAsync(new ExtractRequest
                 {
-                    Id = record.Id,
+                    // Records stored before ids had a rule may carry any id: the Extractor only echoes it, so send none then.
+                    Id = InputLimits.IsId(record.Id) ? record.Id : "",
                     Text = record.Text,
                     Language = record.Language,
                     Strategy = strategy,

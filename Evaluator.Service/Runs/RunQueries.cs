@@ -7,6 +7,7 @@ using ClinicalAspire.Evaluator.Storage;
 using CsvHelper;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ClinicalAspire.Evaluator.Runs;
@@ -19,14 +20,16 @@ public sealed class RunQueries(
     DatasetImporter importer,
     IOptions<EvaluatorOptions> options)
 {
-    public async Task<RunInfo> GetRunAsync(string runId)
+    /// <summary>The run <paramref name="runId"/>; a malformed id is INVALID_ARGUMENT, an unknown one NOT_FOUND, both naming <paramref name="field"/>.</summary>
+    public async Task<RunInfo> GetRunAsync(string runId, string field = "run_id")
     {
+        RequestErrors.ThrowIfInvalid(InputLimits.Id(runId, field));
         if (coordinator.TryGetActive(runId, out var live))
         {
             return coordinator.Snapshot(live, final: false);
         }
         return await store.GetRunAsync(runId)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"run '{TextInput.Echo(runId)}' does not exist"));
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"{field}: no such run"));
     }
 
     public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(int limit)
@@ -37,6 +40,8 @@ public sealed class RunQueries(
 
     public async Task<ListRunRecordsResponse> ListRecordsAsync(ListRunRecordsRequest request)
     {
+        RequestErrors.ThrowIfInvalid(string.IsNullOrEmpty(request.FeatureKey) || InputLimits.IsFeatureKey(request.FeatureKey)
+            ? null : $"feature_key must be {InputLimits.FeatureKeyRule}");
         var run = await GetRunAsync(request.RunId);
         var records = await OrderedPredictionsAsync(run);
         IEnumerable<RecordPrediction> selected = records;
@@ -51,7 +56,7 @@ public sealed class RunQueries(
         }
         var list = selected.ToList();
         var response = new ListRunRecordsResponse { Total = list.Count };
-        var limit = request.Limit <= 0 ? 50 : Math.Min(request.Limit, 1000);
+        var limit = InputLimits.PageSize(request.Limit, 50);
         response.Records.AddRange(list.Skip(Math.Max(0, request.Offset)).Take(limit));
         return response;
     }
@@ -102,27 +107,28 @@ public sealed class RunQueries(
 
     public async Task<CompareRunsResponse> CompareAsync(CompareRunsRequest request)
     {
-        if (request.RunIds.Count < 2)
+        if (request.RunIds.Count < 2 || request.RunIds.Count > InputLimits.MaxComparedRuns)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "CompareRuns needs at least two run ids"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"run_ids must name 2 to {InputLimits.MaxComparedRuns} runs"));
         }
+        RequestErrors.ThrowIfInvalid(InputLimits.Range(request.BootstrapResamples, "bootstrap_resamples", 0, InputLimits.MaxBootstrapResamples));
         var resamples = request.BootstrapResamples <= 0 ? options.Value.DefaultBootstrapResamples : request.BootstrapResamples;
         var response = new CompareRunsResponse();
         var loaded = new List<(RunInfo Run, Dictionary<string, RecordPrediction> Predictions)>();
-        foreach (var runId in request.RunIds)
+        foreach (var (runId, index) in request.RunIds.Select((id, i) => (id, i)))
         {
-            var run = await GetRunAsync(runId);
+            var run = await GetRunAsync(runId, $"run_ids[{index}]");
             var predictions = (await OrderedPredictionsAsync(run)).ToDictionary(p => p.RecordId);
             loaded.Add((run, predictions));
             response.Runs.Add(run);
         }
         var baseline = loaded[0];
-        foreach (var other in loaded.Skip(1))
+        foreach (var (other, index) in loaded.Select((run, i) => (run, i)).Skip(1))
         {
             if (other.Run.DatasetId != baseline.Run.DatasetId)
             {
                 throw new RpcException(new Status(StatusCode.InvalidArgument,
-                    $"runs '{baseline.Run.RunId}' and '{other.Run.RunId}' are on different datasets; comparisons pair records of one dataset"));
+                    $"run_ids[0] and run_ids[{index}] are on different datasets; comparisons pair records of one dataset"));
             }
             var comparison = scoring.Compare(baseline.Predictions, other.Predictions, baseline.Run.ExcludeMissing, resamples);
             comparison.BaselineRunId = baseline.Run.RunId;
@@ -134,6 +140,7 @@ public sealed class RunQueries(
 
     public async Task<ExportRunResponse> ExportAsync(ExportRunRequest request)
     {
+        RequestErrors.ThrowIfInvalid(InputLimits.Code(request.Format, "format", "'csv' or 'json'") ?? InputLimits.Code(request.Content, "content", "'records' or 'metrics'"));
         var run = await GetRunAsync(request.RunId);
         var format = string.IsNullOrEmpty(request.Format) ? "json" : request.Format.ToLowerInvariant();
         var content = string.IsNullOrEmpty(request.Content) ? "records" : request.Content.ToLowerInvariant();
@@ -152,8 +159,10 @@ public sealed class RunQueries(
 
     public async Task<ScorePredictionsResponse> ScoreAsync(ScorePredictionsRequest request)
     {
+        RequestErrors.ThrowIfInvalid(InputLimits.DatasetId(request.DatasetId)
+            ?? InputLimits.Range(request.BootstrapResamples, "bootstrap_resamples", 0, InputLimits.MaxBootstrapResamples));
         var dataset = await store.GetDatasetAsync(request.DatasetId)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"dataset '{TextInput.Echo(request.DatasetId)}' does not exist"));
+            ?? throw new RpcException(new Status(StatusCode.NotFound, Services.EvaluatorGrpcService.NoSuchDataset));
         var records = await store.GetRecordsAsync(dataset);
         var parsed = importer.ParsePredictions(request.Predictions.Memory);
         var response = new ScorePredictionsResponse();
@@ -166,7 +175,8 @@ public sealed class RunQueries(
         var unknown = parsed.Predictions.Keys.Where(id => !known.Contains(id)).Take(20).ToArray();
         if (unknown.Length > 0)
         {
-            response.Errors.Add(new ValidationError { Message = $"predictions for ids not in dataset '{dataset.DatasetId}': {string.Join(", ", unknown.Select(TextInput.Echo))}" });
+            // Ids passed the id rule when read; each in its own field, never inside a message.
+            response.Errors.AddRange(unknown.Select(id => new ValidationError { RecordId = id, Message = "a prediction for an id that is not in the dataset" }));
             return response;
         }
         var resamples = request.BootstrapResamples <= 0 ? options.Value.DefaultBootstrapResamples : request.BootstrapResamples;

@@ -7,6 +7,7 @@ using ClinicalAspire.Evaluator.Runs;
 using ClinicalAspire.Evaluator.Storage;
 using Grpc.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ExtractorClient = ClinicalAspire.Contracts.Extractor.V1.Extractor.ExtractorClient;
 using ExtractorInfoRequest = ClinicalAspire.Contracts.Extractor.V1.GetInfoRequest;
@@ -44,26 +45,27 @@ public sealed class EvaluatorGrpcService(
 
     public override async Task<GetDatasetResponse> GetDataset(GetDatasetRequest request, ServerCallContext context)
     {
+        RequestErrors.ThrowIfInvalid(InputLimits.DatasetId(request.DatasetId));
         var info = await RequireDatasetAsync(request.DatasetId);
         var response = new GetDatasetResponse { Info = info };
         if (request.Limit > 0)
         {
-            response.Records.AddRange(await store.GetRecordsAsync(info, Math.Max(0, request.Offset), Math.Min(request.Limit, 1000)));
+            response.Records.AddRange(await store.GetRecordsAsync(info, Math.Max(0, request.Offset), InputLimits.PageSize(request.Limit, 0)));
         }
         return response;
     }
 
     public override async Task<DeleteDatasetResponse> DeleteDataset(DeleteDatasetRequest request, ServerCallContext context)
     {
+        RequestErrors.ThrowIfInvalid(InputLimits.DatasetId(request.DatasetId));
         if (runs.ActiveRuns.Any(r => r.Info.DatasetId == request.DatasetId))
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"dataset '{TextInput.Echo(request.DatasetId)}' has a run in progress; cancel it first"));
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "the dataset has a run in progress; cancel it first"));
         }
         var deleted = await store.DeleteDatasetAsync(request.DatasetId);
         return deleted
             ? new DeleteDatasetResponse { Deleted = true }
-            : throw new RpcException(new Status(StatusCode.NotFound, $"dataset '{TextInput.Echo(request.DatasetId)}' does not exist"));
+            : throw new RpcException(new Status(StatusCode.NotFound, NoSuchDataset));
     }
 
     // ---------- runs ----------
@@ -75,11 +77,12 @@ public sealed class EvaluatorGrpcService(
 
     public override async Task<MatrixInfo> GetMatrix(GetMatrixRequest request, ServerCallContext context)
     {
+        RequestErrors.ThrowIfInvalid(InputLimits.Id(request.MatrixId, "matrix_id"));
         var members = (await queries.ListRunsAsync(0)).Where(r => r.MatrixId == request.MatrixId && !string.IsNullOrEmpty(r.MatrixId))
             .OrderBy(r => r.CreatedAt.ToDateTime()).ThenBy(r => r.Strategy == Domain.Text.Strategies.Direct ? 0 : 1).ToArray();
         if (members.Length == 0)
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"matrix '{TextInput.Echo(request.MatrixId)}' does not exist"));
+            throw new RpcException(new Status(StatusCode.NotFound, "matrix_id: no such matrix"));
         }
         var matrix = new MatrixInfo { MatrixId = request.MatrixId, DatasetId = members[0].DatasetId, Label = members[0].Label };
         matrix.Runs.AddRange(members);
@@ -90,8 +93,9 @@ public sealed class EvaluatorGrpcService(
 
     public override async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
     {
+        RequestErrors.ThrowIfInvalid(string.IsNullOrEmpty(request.DatasetId) ? null : InputLimits.DatasetId(request.DatasetId));
         var response = new ListRunsResponse();
-        var all = await queries.ListRunsAsync(request.Limit <= 0 ? 100 : request.Limit);
+        var all = await queries.ListRunsAsync(InputLimits.PageSize(request.Limit, 100));
         response.Runs.AddRange(all.Where(r => string.IsNullOrEmpty(request.DatasetId) || r.DatasetId == request.DatasetId));
         return response;
     }
@@ -100,6 +104,7 @@ public sealed class EvaluatorGrpcService(
 
     public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunUpdate> responseStream, ServerCallContext context)
     {
+        RequestErrors.ThrowIfInvalid(InputLimits.Id(request.RunId, "run_id"));
         var cancellationToken = context.CancellationToken;
         using var subscription = broadcaster.Subscribe(request.RunId);
         var run = await queries.GetRunAsync(request.RunId);
@@ -151,8 +156,16 @@ public sealed class EvaluatorGrpcService(
 
     // ---------- one note, and the stack ----------
 
-    public override Task<ExtractResponse> Extract(ExtractRequest request, ServerCallContext context) =>
-        extractor.ExtractAsync(request, deadline: context.Deadline, cancellationToken: context.CancellationToken).ResponseAsync;
+    public override Task<ExtractResponse> Extract(ExtractRequest request, ServerCallContext context)
+    {
+        // Shapes only (the Extractor knows its catalogue and text limit): malformed requests never leave this service.
+        RequestErrors.ThrowIfInvalid(InputLimits.Id(request.Id, "id", optional: true)
+            ?? InputLimits.Profile(request.Profile, "profile")
+            ?? InputLimits.Code(request.Language, "language", "'fa' or 'en'")
+            ?? InputLimits.Code(request.Strategy, "strategy", "'direct' or 'translate-first'")
+            ?? InputLimits.FeatureKeys(request.FeatureKeys, "feature_keys"));
+        return extractor.ExtractAsync(request, deadline: context.Deadline, cancellationToken: context.CancellationToken).ResponseAsync;
+    }
 
     /// <summary>Walks the whole chain (Evaluator -> Extractor -> Translator -> Redis) and reports each part.</summary>
     public override async Task<GetSystemStatusResponse> GetSystemStatus(GetSystemStatusRequest request, ServerCallContext context)
@@ -225,7 +238,10 @@ public sealed class EvaluatorGrpcService(
         return profile;
     }
 
+    /// <summary>NOT_FOUND detail: the field, never the id (callers' ids reach logs through some clients).</summary>
+    public const string NoSuchDataset = "dataset_id: no such dataset";
+
     private async Task<DatasetInfo> RequireDatasetAsync(string datasetId) =>
         await store.GetDatasetAsync(datasetId)
-        ?? throw new RpcException(new Status(StatusCode.NotFound, $"dataset '{TextInput.Echo(datasetId)}' does not exist"));
+        ?? throw new RpcException(new Status(StatusCode.NotFound, NoSuchDataset));
 }

@@ -209,25 +209,17 @@ public sealed partial class ExtractionHandler(
         }
     }
 
+    /// <summary>Every field against InputLimits; problems name the field and the rule, never the value.</summary>
     private IReadOnlyList<FeatureDefinition> Validate(ExtractRequest request, string strategy)
     {
-        var problem = TextInput.Problem(request.Text, options.Value.MaxTextBytes);
-        if (problem is null && !Languages.IsSupported(request.Language))
-        {
-            problem = $"language '{TextInput.Echo(request.Language)}' is not supported; use 'fa' (Persian) or 'en' (English)";
-        }
-        if (problem is null && !Strategies.IsSupported(strategy))
-        {
-            problem = $"strategy '{TextInput.Echo(strategy)}' is unknown; use 'direct' or 'translate-first'";
-        }
-        if (problem is null && request.FeatureKeys.Count > 0)
-        {
-            var unknown = request.FeatureKeys.Where(k => !catalogue.Contains(k)).Distinct().Select(TextInput.Echo).ToArray();
-            if (unknown.Length > 0)
-            {
-                problem = $"unknown feature keys: {string.Join(", ", unknown)}; ListFeatures names the catalogue";
-            }
-        }
+        var problem = TextInput.Problem(request.Text, options.Value.MaxTextBytes)
+            ?? InputLimits.Id(request.Id, "id", optional: true)
+            ?? InputLimits.Profile(request.Profile, "profile")
+            ?? (Languages.IsSupported(request.Language) ? null : "language must be 'fa' (Persian) or 'en' (English)")
+            ?? (Strategies.IsSupported(strategy) ? null : "strategy must be 'direct' or 'translate-first'")
+            ?? InputLimits.FeatureKeys(request.FeatureKeys, "feature_keys")
+            ?? UnknownKeys(request.FeatureKeys)
+            ?? TextInput.ScriptProblem(request.Text, request.Language);
         if (problem is not null)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
@@ -238,6 +230,13 @@ public sealed partial class ExtractionHandler(
         }
         var wanted = request.FeatureKeys.ToHashSet(StringComparer.Ordinal);
         return catalogue.Features.Where(f => wanted.Contains(f.Key)).ToArray();
+    }
+
+    private string? UnknownKeys(IReadOnlyList<string> keys)
+    {
+        var unknown = keys.Select((key, index) => (key, index)).Where(k => !catalogue.Contains(k.key)).Select(k => k.index).ToArray();
+        return unknown.Length == 0 ? null
+            : $"feature_keys has {unknown.Length} key(s) not in catalogue {catalogue.Version} (first: feature_keys[{unknown[0]}]); ListFeatures names the keys";
     }
 
     private static FeatureValue ToContract(DomainFeatureValue value) => value switch

@@ -29,8 +29,15 @@ public sealed class ExtractorGrpcService(
             responseStream,
             options.Value.StreamConcurrency,
             (request, ct) => handler.ExtractAsync(request, ct),
-            (request, error) => new ExtractResponse { Id = request.Id, Error = error },
+            // A bad id is not echoed back; details are bounded as the interceptor bounds a call's.
+            (request, error) => new ExtractResponse { Id = InputLimits.IsId(request.Id) ? request.Id : "", Error = Bounded(error) },
             context.CancellationToken);
+
+    private static ItemError Bounded(ItemError error)
+    {
+        error.Detail = InputLimits.BoundDetail(error.Detail);
+        return error;
+    }
 
     public override Task<ListFeaturesResponse> ListFeatures(ListFeaturesRequest request, ServerCallContext context)
     {

@@ -1,3 +1,5 @@
+using ClinicalAspire.Domain.Text;
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
@@ -6,7 +8,9 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Turns unexpected exceptions into a gRPC status whose detail names the kind of failure, never the
-/// exception message (which could quote clinical text), and logs the exception type with the method.
+/// exception message (which could quote clinical text), and logs the exception type with the method. Every detail
+/// leaving the service is cut to <see cref="InputLimits.MaxErrorDetailLength"/> characters: a client reads statuses from
+/// HTTP headers, and one it cannot read looks like a transport failure (retried, counted by circuit breakers).
 /// </summary>
 internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
@@ -17,7 +21,7 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
         {
             return await continuation(request, context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
             throw Map(ex, context);
         }
@@ -31,7 +35,7 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
         {
             await continuation(request, responseStream, context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
             throw Map(ex, context);
         }
@@ -45,7 +49,7 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
         {
             await continuation(requestStream, responseStream, context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
             throw Map(ex, context);
         }
@@ -53,9 +57,22 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
 
     private RpcException Map(Exception ex, ServerCallContext context)
     {
+        if (ex is RpcException rpc)
+        {
+            return RequestErrors.Rewrite(rpc.Status, context.GetHttpContext()) is { } rewritten
+                ? new RpcException(rewritten, rpc.Trailers)
+                : rpc.Status.Detail.Length <= InputLimits.MaxErrorDetailLength
+                    ? rpc
+                    : new RpcException(new Status(rpc.StatusCode, InputLimits.BoundDetail(rpc.Status.Detail)), rpc.Trailers);
+        }
         if (ex is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         {
             return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
+        }
+        if (ex is InvalidProtocolBufferException or InvalidDataException)
+        {
+            // A message of a stream that is not valid protobuf: the client's mistake, named without its bytes.
+            return new RpcException(new Status(StatusCode.InvalidArgument, RequestErrors.MalformedDetail));
         }
         // Types only, of the whole chain (an inner exception often names the real cause); messages may quote clinical text.
         logger.LogError("Unhandled {ExceptionType} in {Method}: {ExceptionChain}", ex.GetType().FullName, context.Method, DescribeChain(ex));

@@ -1,4 +1,6 @@
+using ClinicalAspire.Domain.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
@@ -12,17 +14,25 @@ public static class GrpcHostingExtensions
     /// <summary>Name of the HTTP/2 endpoint of every gRPC service (the HTTP/1.1 one is "http").</summary>
     public const string GrpcEndpointName = "grpc";
 
-    /// <summary>Largest message accepted: dataset uploads travel in one message.</summary>
+    /// <summary>Largest message a client of the stack reads, and a service sends (a run's export, a dataset page).</summary>
     public const int MaxMessageBytes = 64 * 1024 * 1024;
 
-    public static TBuilder AddGrpcServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <summary>
+    /// gRPC hosting with a request limit: <paramref name="maxRequestBytes"/> is the largest request message (gRPC's
+    /// MaxReceiveMessageSize), and Kestrel's request body limit is set just above it (its 30,000,000-byte default would
+    /// otherwise cut uploads the service allows, as an UNKNOWN error). Over the limit: RESOURCE_EXHAUSTED naming it.
+    /// </summary>
+    public static TBuilder AddGrpcServiceDefaults<TBuilder>(this TBuilder builder, int maxRequestBytes = InputLimits.DefaultMaxRequestBytes)
+        where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddGrpc(options =>
         {
-            options.MaxReceiveMessageSize = MaxMessageBytes;
+            options.MaxReceiveMessageSize = maxRequestBytes;
             options.MaxSendMessageSize = MaxMessageBytes;
             options.Interceptors.Add<ErrorMappingInterceptor>();
         });
+        // The 5-byte gRPC frame header and a little: gRPC's own check (which names the limit) comes first.
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = (long)maxRequestBytes + 1024);
         builder.Services.AddGrpcReflection();
         // Publishes the ASP.NET Core health checks through grpc.health.v1 (adds no checks of its own).
         builder.Services.AddGrpcHealthChecks();
@@ -31,6 +41,8 @@ public static class GrpcHostingExtensions
 
     public static WebApplication MapGrpcServiceDefaults(this WebApplication app)
     {
+        // Runs before the endpoints (the minimal host routes first and runs endpoints last).
+        app.UseGrpcRequestErrors();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

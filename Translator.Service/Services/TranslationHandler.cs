@@ -88,17 +88,15 @@ public sealed partial class TranslationHandler(
         return response;
     }
 
+    /// <summary>Every field against InputLimits; problems name the field and the rule, never the value.</summary>
     private void Validate(TranslateRequest request)
     {
-        string? problem = TextInput.Problem(request.Text, options.Value.MaxTextBytes);
-        if (problem is null && request.SourceLanguage != Languages.Persian)
-        {
-            problem = $"source_language '{TextInput.Echo(request.SourceLanguage)}' is not supported; only 'fa' (Persian) is";
-        }
-        if (problem is null && request.TargetLanguage != Languages.English)
-        {
-            problem = $"target_language '{TextInput.Echo(request.TargetLanguage)}' is not supported; only 'en' (English) is";
-        }
+        var problem = TextInput.Problem(request.Text, options.Value.MaxTextBytes)
+            ?? InputLimits.Id(request.Id, "id", optional: true)
+            ?? InputLimits.Profile(request.Profile, "profile")
+            ?? (request.SourceLanguage == Languages.Persian ? null : "source_language must be 'fa' (Persian), the only one supported")
+            ?? (request.TargetLanguage == Languages.English ? null : "target_language must be 'en' (English), the only one supported")
+            ?? TextInput.ScriptProblem(request.Text, Languages.Persian);
         if (problem is not null)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, problem));

@@ -1,5 +1,6 @@
 using ClinicalAspire.Contracts.Common.V1;
 using ClinicalAspire.Contracts.Translator.V1;
+using ClinicalAspire.Domain.Text;
 using ClinicalAspire.Engines.Abstractions;
 using ClinicalAspire.Engines.Hosting;
 using ClinicalAspire.Engines.Profiles;
@@ -25,8 +26,15 @@ public sealed class TranslatorGrpcService(
             responseStream,
             options.Value.StreamConcurrency,
             (request, ct) => handler.TranslateAsync(request, ct),
-            (request, error) => new TranslateResponse { Id = request.Id, Error = error },
+            // A bad id is not echoed back; details are bounded as the interceptor bounds a call's.
+            (request, error) => new TranslateResponse { Id = InputLimits.IsId(request.Id) ? request.Id : "", Error = Bounded(error) },
             context.CancellationToken);
+
+    private static ItemError Bounded(ItemError error)
+    {
+        error.Detail = InputLimits.BoundDetail(error.Detail);
+        return error;
+    }
 
     public override async Task<GetInfoResponse> GetInfo(GetInfoRequest request, ServerCallContext context)
     {

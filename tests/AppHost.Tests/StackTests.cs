@@ -68,13 +68,13 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
 
         var language = await Assert.ThrowsAsync<RpcException>(() => extractor.ExtractAsync(new ExtractRequest { Text = "درد دارد", Language = "de" }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, language.StatusCode);
-        Assert.Contains("language 'de'", language.Status.Detail);
+        Assert.Contains("language must be 'fa' (Persian) or 'en' (English)", language.Status.Detail);
 
         var translator = new Translator.TranslatorClient(stack.Channel("translator"));
         var pair = await Assert.ThrowsAsync<RpcException>(() => translator.TranslateAsync(
             new TranslateRequest { Text = "درد دارد", SourceLanguage = "fa", TargetLanguage = "de" }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, pair.StatusCode);
-        Assert.Contains("target_language 'de'", pair.Status.Detail);
+        Assert.Contains("target_language must be 'en'", pair.Status.Detail);
     }
 
     [Fact]

@@ -38,8 +38,10 @@ public sealed class DatasetReaderTests
     [InlineData("{\"id\": \"x\", \"text\": \"   \", \"language\": \"fa\"}", "empty text")]
     [InlineData("{\"id\": \"x\", \"language\": \"fa\"}", "empty text")]
     [InlineData("{\"id\": \"x\", \"text\": \"" + Secret + "\", \"language\": \"de\"}", "unsupported language")]
-    [InlineData("{\"id\": \"x\", \"text\": \"" + Secret + "\", \"language\": \"fa\", \"labels\": {\"headache\": true}}", "unknown feature key 'headache'")]
-    [InlineData("{\"id\": \"x\", \"text\": \"" + Secret + "\", \"language\": \"fa\", \"labels\": {\"Has " + Secret + "\": true}}", "unknown feature key (not a valid key name")]
+    [InlineData("{\"id\": \"x\", \"text\": \"" + Secret + "\", \"language\": \"fa\", \"labels\": {\"headache\": true}}", "unknown feature key at labels key 1")]
+    [InlineData("{\"id\": \"x\", \"text\": \"" + Secret + "\", \"language\": \"fa\", \"labels\": {\"pain\": true, \"Has " + Secret + "\": true}}", "unknown feature key at labels key 2")]
+    [InlineData("{\"id\": \"x\u202E\", \"text\": \"" + Secret + "\", \"language\": \"fa\"}", "id must be 1-128 characters")]
+    [InlineData("{\"id\": \"a b\", \"text\": \"" + Secret + "\", \"language\": \"fa\"}", "id must be 1-128 characters")]
     [InlineData("{\"id\": \"x\", \"text\": \"" + Secret + "\", \"language\": \"fa\", \"labels\": {\"pain\": \"" + Secret + "\"}}", "bad label value for 'pain'")]
     [InlineData("{\"id\": \"x\", \"text\": \"" + Secret + "\", \"language\": \"fa\", \"labels\": {\"pain\": 2}}", "bad label value for 'pain'")]
     public void Each_jsonl_error_names_the_line_and_the_problem_without_the_text(string bad, string message)
@@ -141,7 +143,7 @@ public sealed class DatasetReaderTests
         Assert.Contains("missing required column 'text'", error.Message);
 
         var unknown = DatasetReader.ReadCsv("id,text,language,headache\na,t,fa,yes\n");
-        Assert.Contains("unknown feature key 'headache'", Assert.Single(unknown.Errors).Message);
+        Assert.Contains("unknown feature key at column 4", Assert.Single(unknown.Errors).Message);
     }
 
     [Fact]

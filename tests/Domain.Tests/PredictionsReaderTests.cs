@@ -53,7 +53,7 @@ public sealed class PredictionsReaderTests
     [Theory]
     [InlineData("{\"id\": \"x\"}", "exactly one of")]
     [InlineData("{\"id\": \"x\", \"predictions\": {}, \"output\": \"\"}", "exactly one of")]
-    [InlineData("{\"id\": \"x\", \"predictions\": {\"headache\": true}}", "unknown feature key 'headache'")]
+    [InlineData("{\"id\": \"x\", \"predictions\": {\"headache\": true}}", "unknown feature key at predictions key 1")]
     [InlineData("{\"id\": \"x\", \"predictions\": {\"pain\": \"yes\"}}", "bad prediction value for 'pain'")]
     [InlineData("{\"predictions\": {}}", "missing id")]
     [InlineData("{\"id\": \"a\", \"predictions\": {}}", "duplicate id")]

@@ -22,6 +22,9 @@ public sealed class FakeExtractor : Extractor.ExtractorBase, IAsyncDisposable
 
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(25);
 
+    /// <summary>A feature key this Extractor refuses with an 80,000-character detail.</summary>
+    public const string FloodKey = "flood";
+
     public string Address { get; private set; } = "";
 
     public async Task StartAsync()
@@ -43,6 +46,11 @@ public sealed class FakeExtractor : Extractor.ExtractorBase, IAsyncDisposable
     public override async Task<ExtractResponse> Extract(ExtractRequest request, ServerCallContext context)
     {
         Calls.AddOrUpdate(request.Id, 1, (_, n) => n + 1);
+        if (request.FeatureKeys.Contains(FloodKey))
+        {
+            // An Extractor that echoes what it refuses, unbounded: a status detail no client can read (over 64 KB of headers).
+            throw new RpcException(new Status(StatusCode.InvalidArgument, new string('k', 80_000)));
+        }
         await Task.Delay(Delay, context.CancellationToken);
         var response = new ExtractResponse
         {

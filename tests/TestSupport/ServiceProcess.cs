@@ -65,10 +65,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
         var process = new Process { StartInfo = startInfo };
         var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var all = new System.Collections.Concurrent.ConcurrentQueue<string>();
         DataReceivedEventHandler keepTail = (_, e) =>
         {
             if (e.Data is { } line)
             {
+                if (all.Count < 200_000)
+                {
+                    all.Enqueue(line);
+                }
                 errors.Enqueue(line);
                 while (errors.Count > 40 && errors.TryDequeue(out string? _))
                 {
@@ -80,13 +85,17 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, httpPort, grpcPort) { _name = project, _errors = errors };
+        var service = new ServiceProcess(process, httpPort, grpcPort) { _name = project, _errors = errors, _all = all };
         await service.WaitUntilAliveAsync();
         return service;
     }
 
     private string _name = "";
     private System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
+    private System.Collections.Concurrent.ConcurrentQueue<string> _all = new();
+
+    /// <summary>Everything the process wrote to stdout and stderr so far (up to 200,000 lines): for checks of what it logs.</summary>
+    public string Output => string.Join("\n", _all);
 
     private async Task WaitUntilAliveAsync()
     {
