@@ -57,6 +57,17 @@ public sealed class GoldenTests
             sb.Append("all-").Append(name).Append(" en ").Append(Digest(string.Join(separator, records.Select(r => r.Translation))))
                 .Append('\n');
         }
+        // Demo notes drawn at random (fixed seeds) into long notes: the same triggers again and again, far apart, with
+        // and without present-time cues between them.
+        for (var seed = 0; seed < 40; seed++)
+        {
+            var random = new Random(seed);
+            var picked = Enumerable.Range(0, 30).Select(_ => records[random.Next(records.Count)]).ToArray();
+            sb.Append(CultureInfo.InvariantCulture, $"drawn-{seed} fa ").Append(Digest(string.Join(" ", picked.Select(r => r.Text))))
+                .Append('\n');
+            sb.Append(CultureInfo.InvariantCulture, $"drawn-{seed} en ").Append(Digest(string.Join(" ", picked.Select(r => r.Translation))))
+                .Append('\n');
+        }
         sb.Append("repeat en ").Append(Digest(string.Concat(Enumerable.Repeat("pain ", 2000)))).Append('\n');
         sb.Append("repeat fa ").Append(Digest(string.Concat(Enumerable.Repeat("درد ", 2000)))).Append('\n');
         sb.Append("repeat-negated fa ").Append(Digest(string.Concat(Enumerable.Repeat("درد دارد. امروز درد ندارد. ", 300))))
