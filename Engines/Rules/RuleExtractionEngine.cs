@@ -284,29 +284,37 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
 
         // The latest word on the patient's present state wins: a positive mention followed, after a present-time cue,
         // by a negated or resolved mention of the same trigger ("دیروز تب داشت؛ امروز تب ندارد", "یک بار تشنج کرده
-        // ولی از آن زمان تشنجی نداشته") is resolved.
-        for (var a = 0; a < selected.Count; a++)
+        // ولی از آن زمان تشنجی نداشته") is resolved. One backward pass: the last negated/resolved mention of an entry
+        // leaves the widest gap to look for a cue in, so it alone decides (pairwise checks were quadratic in the
+        // number of mentions).
+        if (selected.Count > 1)
         {
-            if (statuses[a] != TriggerStatus.Positive)
+            var nowBefore = scratch.NowPrefix(tokenSpan.Length);
+            for (var k = 0; k < tokenSpan.Length; k++)
             {
-                continue;
+                nowBefore[k + 1] = nowBefore[k] + ((mask[k] & ContextModifiers.Now) != 0 ? 1 : 0);
             }
-            for (var b = a + 1; b < selected.Count; b++)
+            var lastDenial = scratch.LastDenial(entries.Length);
+            for (var a = selected.Count - 1; a >= 0; a--)
             {
-                if (selected[b].Entry != selected[a].Entry || statuses[b] is not (TriggerStatus.Negated or TriggerStatus.Resolved))
+                var entryId = selected[a].Entry;
+                var status = statuses[a];
+                if (status is TriggerStatus.Negated or TriggerStatus.Resolved)
                 {
-                    continue;
+                    if (lastDenial[entryId] < 0)
+                    {
+                        lastDenial[entryId] = selected[a].Start;
+                    }
                 }
-                var now = false;
-                for (var k = selected[a].End; k < selected[b].Start && !now; k++)
-                {
-                    now = (mask[k] & ContextModifiers.Now) != 0;
-                }
-                if (now)
+                else if (status == TriggerStatus.Positive && lastDenial[entryId] >= 0 &&
+                         nowBefore[lastDenial[entryId]] > nowBefore[selected[a].End])
                 {
                     statuses[a] = TriggerStatus.Resolved;
-                    break;
                 }
+            }
+            for (var a = 0; a < selected.Count; a++)
+            {
+                lastDenial[selected[a].Entry] = -1;
             }
         }
 
@@ -461,6 +469,31 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             }
             Array.Clear(_protected, 0, n);
             return _protected;
+        }
+
+        private int[] _nowPrefix = new int[257];
+        private int[] _lastDenial = [];
+
+        /// <summary>n + 1 counters; the caller fills every one from index 1 on.</summary>
+        public int[] NowPrefix(int n)
+        {
+            if (_nowPrefix.Length < n + 1)
+            {
+                _nowPrefix = new int[(n + 1) * 2];
+            }
+            _nowPrefix[0] = 0;
+            return _nowPrefix;
+        }
+
+        /// <summary>Per lexicon entry, -1; the caller puts back -1 wherever it wrote.</summary>
+        public int[] LastDenial(int entries)
+        {
+            if (_lastDenial.Length < entries)
+            {
+                _lastDenial = new int[entries];
+                Array.Fill(_lastDenial, -1);
+            }
+            return _lastDenial;
         }
 
         public uint[] Mask(int n)

@@ -157,12 +157,13 @@ public sealed partial class ExtractionHandler(
     private static ExtractResponse ToCallerOffsets(ExtractResponse stored, NormalizedText normalized)
     {
         var response = stored.Clone();
+        var codePoints = CodePoints.Index(normalized.Original);
         foreach (var evidence in response.Features.SelectMany(f => f.Evidence))
         {
             var (start, end) = normalized.ToOriginal(evidence.Start, evidence.End);
             evidence.Quote = normalized.Original[start..end];
-            evidence.Start = CodePoints.FromUtf16(normalized.Original, start);
-            evidence.End = CodePoints.FromUtf16(normalized.Original, end);
+            evidence.Start = codePoints.FromUtf16(start);
+            evidence.End = codePoints.FromUtf16(end);
         }
         return response;
     }

@@ -47,4 +47,29 @@ public static class BenchData
         }
         return notes;
     }
+
+    /// <summary>
+    /// One note of at most <paramref name="bytes"/> UTF-8 bytes (the unit of the services' input limit): "pain " or
+    /// "درد " over and over (<paramref name="kind"/> "repeat": every word a trigger), or consecutive demo notes, their
+    /// Persian texts or English translations ("demo").
+    /// </summary>
+    public static string LongNote(string language, string kind, int bytes)
+    {
+        var demo = kind == "demo" ? Demo() : [];
+        var note = new System.Text.StringBuilder();
+        var size = 0;
+        for (var i = 0; ; i++)
+        {
+            var piece = kind == "demo"
+                ? (language == "fa" ? demo[i % demo.Count].Text : demo[i % demo.Count].Translation) + " "
+                : language == "fa" ? "درد " : "pain ";
+            var pieceBytes = System.Text.Encoding.UTF8.GetByteCount(piece);
+            if (size + pieceBytes > bytes)
+            {
+                return note.ToString();
+            }
+            note.Append(piece);
+            size += pieceBytes;
+        }
+    }
 }
