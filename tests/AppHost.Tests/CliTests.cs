@@ -37,7 +37,7 @@ public sealed class CliTests(StackFixture stack) : IClassFixture<StackFixture>
 
             var missing = await Clinical("runs", "show", "no-such-run");
             Assert.Equal(2, missing.Exit);
-            Assert.Contains("no-such-run", missing.Err);
+            Assert.Contains("no such run", missing.Err); // the detail names the field, never the caller's value
         }
         finally
         {
