@@ -59,6 +59,12 @@ public sealed partial class DatasetImporter(EvaluatorStore store, FeatureCatalog
         {
             info.Languages[group.Key] = group.Count();
         }
+        if (await store.IsErasingAsync(datasetId))
+        {
+            // The erasure deletes the records list by content hash: an identical import now would lose its records.
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"dataset '{datasetId}' is being erased; import it again when the erasure has finished"));
+        }
         if (!await store.SaveDatasetAsync(info, records, request.Replace))
         {
             throw new RpcException(new Status(StatusCode.AlreadyExists,

@@ -135,6 +135,24 @@ public sealed partial class RunCoordinator(
         BootstrapResamples = request.BootstrapResamples == 0 ? options.Value.DefaultBootstrapResamples : request.BootstrapResamples,
     };
 
+    /// <summary>
+    /// Removes a finished run with its records and metrics. A pending or running run is refused: cancel it first
+    /// (deleting under a live run would let its next prediction or its final save bring the run back).
+    /// </summary>
+    public async Task<bool> DeleteAsync(string runId)
+    {
+        var run = await store.GetRunAsync(runId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"run '{TextInput.Echo(runId)}' does not exist"));
+        if (_active.ContainsKey(runId) || run.State is RunState.Pending or RunState.Running)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"run '{TextInput.Echo(runId)}' is {run.State.ToString().ToLowerInvariant()}; cancel it first, then delete it"));
+        }
+        var deleted = await store.DeleteRunAsync(runId);
+        broadcaster.Notify(runId);
+        return deleted;
+    }
+
     public async Task<RunInfo> CancelAsync(string runId)
     {
         var run = await store.GetRunAsync(runId)
@@ -206,12 +224,12 @@ public sealed partial class RunCoordinator(
             return;
         }
 
-        var records = await Retry(() => store.GetRecordsAsync(dataset), stoppingToken);
-        var stored = await Retry(() => store.GetPredictionsAsync(runId), stoppingToken);
+        // The running totals, rebuilt from what the store holds (a resume counts its stored predictions once).
+        var aggregates = await Retry(() => RebuildAggregatesAsync(run, dataset), stoppingToken);
         run.State = RunState.Running;
-        run.Total = records.Count;
+        run.Total = dataset.RecordCount;
         run.StartedAt ??= Timestamp.FromDateTime(DateTime.UtcNow);
-        var live = new LiveRun(run, records, stored);
+        var live = new LiveRun(run, dataset, aggregates);
         _active[runId] = live;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, live.Cancellation.Token);
         try
@@ -219,8 +237,8 @@ public sealed partial class RunCoordinator(
             await Retry(() => store.SaveRunAsync(live.Info), stoppingToken);
             broadcaster.Notify(runId);
 
-            var remaining = records.Where(r => !stored.ContainsKey(r.Id)).ToArray();
-            await Parallel.ForEachAsync(remaining, new ParallelOptions { MaxDegreeOfParallelism = run.Concurrency, CancellationToken = linked.Token },
+            await Parallel.ForEachAsync(RemainingAsync(dataset, aggregates, linked.Token),
+                new ParallelOptions { MaxDegreeOfParallelism = run.Concurrency, CancellationToken = linked.Token },
                 async (record, ct) =>
                 {
                     var prediction = await PredictAsync(live, record, run.Strategy, ct);
@@ -235,7 +253,7 @@ public sealed partial class RunCoordinator(
         catch (OperationCanceledException) when (live.Cancellation.IsCancellationRequested)
         {
             await FinishAsync(live, RunState.Cancelled);
-            LogFinished(logger, runId, RunState.Cancelled, live.Predictions.Count, 0);
+            LogFinished(logger, runId, RunState.Cancelled, aggregates.Completed, aggregates.Failed);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -248,9 +266,43 @@ public sealed partial class RunCoordinator(
         }
     }
 
+    private async Task<RunAggregates> RebuildAggregatesAsync(RunInfo run, DatasetInfo dataset)
+    {
+        var aggregates = new RunAggregates(dataset.LabelledFeatures, run.ExcludeMissing, options.Value.BootstrapSeed);
+        await foreach (var page in store.ReadPredictionPagesAsync(run.RunId))
+        {
+            foreach (var prediction in page)
+            {
+                aggregates.Add(prediction);
+            }
+        }
+        return aggregates;
+    }
+
+    /// <summary>The dataset's records without a prediction yet, read from the store one page at a time.</summary>
+    private async IAsyncEnumerable<DatasetRecord> RemainingAsync(
+        DatasetInfo dataset, RunAggregates done, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int page = 500;
+        for (var offset = 0; offset < dataset.RecordCount; offset += page)
+        {
+            var records = await Retry(() => store.GetRecordsAsync(dataset, offset, page), cancellationToken);
+            foreach (var record in records)
+            {
+                if (!done.Contains(record.Id))
+                {
+                    yield return record;
+                }
+            }
+        }
+    }
+
     private async Task<RunInfo> FinishAsync(LiveRun live, RunState state)
     {
-        var final = Snapshot(live, final: true);
+        var final = live.Progress();
+        // Intervals once, at the end: the records are streamed from the store, not held.
+        final.Metrics = await Retry(() => scoring.ScoreStoredAsync(
+            store, live.Dataset, live.RunId, live.Aggregates, final.ExcludeMissing, final.BootstrapResamples), CancellationToken.None);
         final.State = state;
         final.FinishedAt = Timestamp.FromDateTime(DateTime.UtcNow);
         final.EtaSeconds = 0;
@@ -258,15 +310,8 @@ public sealed partial class RunCoordinator(
         return final;
     }
 
-    /// <summary>The run as of now: counts, rate, ETA and metrics (with intervals only when final).</summary>
-    public RunInfo Snapshot(LiveRun live, bool final)
-    {
-        var progress = live.Progress();
-        progress.Metrics = final
-            ? scoring.Score(live.Records, live.Predictions, progress.ExcludeMissing, progress.BootstrapResamples)
-            : live.RunningMetrics(() => scoring.Score(live.Records, live.Predictions, progress.ExcludeMissing, 0));
-        return progress;
-    }
+    /// <summary>The run as of now: counts, rate, ETA and running metrics (no intervals), in O(features).</summary>
+    public RunInfo Snapshot(LiveRun live) => live.Progress();
 
     private async Task<RecordPrediction> PredictAsync(LiveRun live, DatasetRecord record, string strategy, CancellationToken cancellationToken)
     {

@@ -20,6 +20,7 @@ namespace ClinicalAspire.Evaluator.Services;
 public sealed class EvaluatorGrpcService(
     EvaluatorStore store,
     DatasetImporter importer,
+    DatasetEraser eraser,
     RunCoordinator runs,
     RunQueries queries,
     RunBroadcaster broadcaster,
@@ -53,18 +54,9 @@ public sealed class EvaluatorGrpcService(
         return response;
     }
 
-    public override async Task<DeleteDatasetResponse> DeleteDataset(DeleteDatasetRequest request, ServerCallContext context)
-    {
-        if (runs.ActiveRuns.Any(r => r.Info.DatasetId == request.DatasetId))
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"dataset '{TextInput.Echo(request.DatasetId)}' has a run in progress; cancel it first"));
-        }
-        var deleted = await store.DeleteDatasetAsync(request.DatasetId);
-        return deleted
-            ? new DeleteDatasetResponse { Deleted = true }
-            : throw new RpcException(new Status(StatusCode.NotFound, $"dataset '{TextInput.Echo(request.DatasetId)}' does not exist"));
-    }
+    public override async Task<DeleteDatasetResponse> DeleteDataset(DeleteDatasetRequest request, ServerCallContext context) =>
+        await eraser.EraseAsync(request.DatasetId)
+        ?? throw new RpcException(new Status(StatusCode.NotFound, $"dataset '{TextInput.Echo(request.DatasetId)}' does not exist"));
 
     // ---------- runs ----------
 
@@ -98,6 +90,9 @@ public sealed class EvaluatorGrpcService(
 
     public override Task<RunInfo> CancelRun(CancelRunRequest request, ServerCallContext context) => runs.CancelAsync(request.RunId);
 
+    public override async Task<DeleteRunResponse> DeleteRun(DeleteRunRequest request, ServerCallContext context) =>
+        new() { Deleted = await runs.DeleteAsync(request.RunId) };
+
     public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunUpdate> responseStream, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
@@ -121,7 +116,7 @@ public sealed class EvaluatorGrpcService(
             var update = new RunUpdate();
             if (runs.TryGetActive(request.RunId, out var live))
             {
-                update.Run = runs.Snapshot(live, final: false);
+                update.Run = runs.Snapshot(live);
                 update.NewRecordIds.AddRange(live.ArrivedSince(ref cursor));
             }
             else
