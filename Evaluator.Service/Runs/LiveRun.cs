@@ -16,6 +16,9 @@ public sealed class LiveRun(RunInfo info, DatasetInfo dataset, RunAggregates agg
 
     public CancellationTokenSource Cancellation { get; } = new();
 
+    /// <summary>Completes when the run has stored its final state and left the active set.</summary>
+    public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public DatasetInfo Dataset => dataset;
 
     public RunAggregates Aggregates => aggregates;

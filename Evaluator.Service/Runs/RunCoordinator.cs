@@ -141,6 +141,11 @@ public sealed partial class RunCoordinator(
     /// </summary>
     public async Task<bool> DeleteAsync(string runId)
     {
+        if (_active.TryGetValue(runId, out var finishing) && finishing.Info.State == RunState.Cancelled)
+        {
+            // Cancelled and storing its final metrics: a delete right after a cancel waits for that, briefly.
+            await finishing.Finished.Task.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
         var run = await store.GetRunAsync(runId)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"run '{TextInput.Echo(runId)}' does not exist"));
         if (_active.ContainsKey(runId) || run.State is RunState.Pending or RunState.Running)
@@ -262,6 +267,7 @@ public sealed partial class RunCoordinator(
         finally
         {
             _active.TryRemove(runId, out _);
+            live.Finished.TrySetResult();
             broadcaster.Notify(runId);
         }
     }
