@@ -77,7 +77,11 @@ public sealed class EvaluatorStore(IConnectionMultiplexer redis)
             {
                 for (var i = 0; i < records.Count; i += WriteBatch)
                 {
-                    var batch = records.Skip(i).Take(WriteBatch).Select(r => (RedisValue)r.ToByteArray()).ToArray();
+                    var batch = new RedisValue[Math.Min(WriteBatch, records.Count - i)];
+                    for (var j = 0; j < batch.Length; j++)
+                    {
+                        batch[j] = records[i + j].ToByteArray();
+                    }
                     await Db.ListRightPushAsync(recordsKey, batch);
                 }
             }
