@@ -71,7 +71,7 @@ public static class CacheResourceExtensions
         redis.WithArgs(context =>
         {
             var ceiling = CeilingArgs(maxMemory);
-            var index = context.Args.FindIndex(a => a is string s && s.StartsWith("redis-server", StringComparison.Ordinal));
+            var index = context.Args.Select((a, i) => a is string s && s.StartsWith("redis-server", StringComparison.Ordinal) ? i : -1).FirstOrDefault(i => i >= 0, -1);
             if (index >= 0 && context.Args[index] is string command && command.Contains(' ', StringComparison.Ordinal))
             {
                 context.Args[index] = $"{command} {string.Join(' ', ceiling)}";
