@@ -16,17 +16,17 @@ public sealed class EvaluatorTelemetry
         var meter = meterFactory.Create(Name);
         meter.CreateObservableGauge("clinical.evaluator.run.completed", () => Observe(coordinator, live => live.Progress().Completed),
             unit: "{record}", description: "Records with a stored prediction, per active run");
-        meter.CreateObservableGauge("clinical.evaluator.run.total", () => Observe(coordinator, live => live.Records.Count),
+        meter.CreateObservableGauge("clinical.evaluator.run.total", () => Observe(coordinator, live => live.Dataset.RecordCount),
             unit: "{record}", description: "Records in the dataset, per active run");
         meter.CreateObservableGauge("clinical.evaluator.run.failed", () => Observe(coordinator, live => live.Progress().Failed),
             unit: "{record}", description: "Records the Extractor rejected, per active run");
         meter.CreateObservableGauge("clinical.evaluator.run.rate", () => ObserveDouble(coordinator, live => live.Progress().RecordsPerSecond),
             unit: "{record}/s", description: "Records per second, per active run");
         meter.CreateObservableGauge("clinical.evaluator.run.median_macro_f1",
-            () => ObserveDouble(coordinator, live => coordinator.Snapshot(live, final: false).Metrics.Summary?.MacroF1?.Median ?? 0),
+            () => ObserveDouble(coordinator, live => coordinator.Snapshot(live).Metrics.Summary?.MacroF1?.Median ?? 0),
             description: "Running median macro-F1 over the features, per active run");
         meter.CreateObservableGauge("clinical.evaluator.run.median_mcc",
-            () => ObserveDouble(coordinator, live => coordinator.Snapshot(live, final: false).Metrics.Summary?.Mcc?.Median ?? 0),
+            () => ObserveDouble(coordinator, live => coordinator.Snapshot(live).Metrics.Summary?.Mcc?.Median ?? 0),
             description: "Running median MCC over the features, per active run");
     }
 

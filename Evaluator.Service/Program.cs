@@ -22,6 +22,8 @@ builder.Services.Configure<EvaluatorOptions>(builder.Configuration.GetSection(Ev
 builder.Services.AddSingleton(FeatureCatalogue.Default);
 builder.Services.AddSingleton<EvaluatorStore>();
 builder.Services.AddSingleton<DatasetImporter>();
+builder.Services.AddSingleton<DatasetEraser>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<DatasetEraser>());
 builder.Services.AddSingleton<RunScoring>();
 builder.Services.AddSingleton<RunBroadcaster>();
 builder.Services.AddSingleton<ProfileDirectory>();

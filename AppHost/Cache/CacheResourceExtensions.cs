@@ -31,6 +31,9 @@ public static class CacheResourceExtensions
         var section = builder.Configuration.GetSection("Cache");
         var mode = ParseMode(section["Mode"]);
         var persistent = section.GetValue("Persistent", true);
+        // The cache's ceiling. One instance is both the cache and the Evaluator's store of record, so the policy is
+        // volatile-lru: only keys with a TTL (every cache entry) are evicted, never the store's (none has a TTL).
+        var maxMemory = section["MaxMemory"] ?? DefaultMaxMemory;
 
         if (builder.ExecutionContext.IsPublishMode)
         {
@@ -49,11 +52,36 @@ public static class CacheResourceExtensions
         return mode switch
         {
             CacheMode.External => builder.AddConnectionString(name),
-            CacheMode.Container => persistent ? builder.AddRedis(name).WithDataVolume().WithPersistence() : builder.AddRedis(name),
-            CacheMode.RedisServer => builder.AddLocalRedis(name, "redis-server", RedisServerArgs(persistent, dataDirectory)),
-            _ => builder.AddLocalRedis(name, "dotnet", GarnetArgs(persistent, dataDirectory)),
+            CacheMode.Container => (persistent ? builder.AddRedis(name).WithDataVolume().WithPersistence() : builder.AddRedis(name)).WithMemoryCeiling(maxMemory),
+            CacheMode.RedisServer => builder.AddLocalRedis(name, "redis-server", RedisServerArgs(persistent, dataDirectory, maxMemory)),
+            _ => builder.AddLocalRedis(name, "dotnet", GarnetArgs(persistent, dataDirectory, maxMemory)),
         };
     }
+
+    public const string DefaultMaxMemory = "512mb";
+
+    /// <summary>The redis-server arguments of the ceiling: evict cache entries (TTL) only, least recently used first.</summary>
+    public static string[] CeilingArgs(string maxMemory) => ["--maxmemory", maxMemory, "--maxmemory-policy", "volatile-lru"];
+
+    /// <summary>
+    /// Aspire starts the Redis container as <c>/bin/sh -c "redis-server ..."</c>: the ceiling joins that command line
+    /// (arguments after it would go to the shell, not to Redis); an image started as redis-server directly gets them appended.
+    /// </summary>
+    private static IResourceBuilder<RedisResource> WithMemoryCeiling(this IResourceBuilder<RedisResource> redis, string maxMemory) =>
+        redis.WithArgs(context =>
+        {
+            var ceiling = CeilingArgs(maxMemory);
+            var index = context.Args.Select((a, i) => a is string s && s.StartsWith("redis-server", StringComparison.Ordinal) ? i : -1).FirstOrDefault(i => i >= 0, -1);
+            if (index >= 0 && context.Args[index] is string command && command.Contains(' ', StringComparison.Ordinal))
+            {
+                context.Args[index] = $"{command} {string.Join(' ', ceiling)}";
+                return;
+            }
+            foreach (var arg in ceiling)
+            {
+                context.Args.Add(arg);
+            }
+        });
 
     private static CacheMode ParseMode(string? value) => value?.Trim().ToLowerInvariant() switch
     {
@@ -91,20 +119,20 @@ public static class CacheResourceExtensions
         return resourceBuilder.WithHealthCheck(healthCheckKey);
     }
 
-    private static Func<string, IEnumerable<string>> RedisServerArgs(bool persistent, string dataDirectory) => _ =>
+    private static Func<string, IEnumerable<string>> RedisServerArgs(bool persistent, string dataDirectory, string maxMemory) => _ =>
     {
         if (!persistent)
         {
-            return ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+            return ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. CeilingArgs(maxMemory)];
         }
         Directory.CreateDirectory(dataDirectory);
         // Append-only file: runs and datasets survive a restart of Redis.
-        return ["--bind", "127.0.0.1", "--dir", dataDirectory, "--appendonly", "yes", "--appendfsync", "everysec"];
+        return ["--bind", "127.0.0.1", "--dir", dataDirectory, "--appendonly", "yes", "--appendfsync", "everysec", .. CeilingArgs(maxMemory)];
     };
 
-    private static Func<string, IEnumerable<string>> GarnetArgs(bool persistent, string dataDirectory) => _ =>
+    private static Func<string, IEnumerable<string>> GarnetArgs(bool persistent, string dataDirectory, string maxMemory) => _ =>
     {
-        var args = new List<string> { EmbeddedRedisAssemblyPath(), "--bind", "127.0.0.1" };
+        var args = new List<string> { EmbeddedRedisAssemblyPath(), "--bind", "127.0.0.1", "--memory", maxMemory };
         if (persistent)
         {
             Directory.CreateDirectory(dataDirectory);

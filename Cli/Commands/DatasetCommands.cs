@@ -167,7 +167,7 @@ internal static class DatasetCommands
     {
         var id = new Argument<string>("id") { Description = "Dataset id" };
         var output = GlobalOptions.OutputFormat();
-        var command = new Command("delete", "Delete a dataset") { id, output };
+        var command = new Command("delete", "Erase a dataset: its records, its runs' per-record predictions (their metrics stay) and its cached results") { id, output };
         session.SetAction(command, output, async (ctx, parse, ct) =>
         {
             var datasetId = parse.GetRequiredValue(id);
@@ -185,7 +185,7 @@ internal static class DatasetCommands
 
             if (!ctx.Json)
             {
-                ctx.Console.WriteLine($"deleted dataset '{datasetId}'");
+                ctx.Console.WriteLine($"deleted dataset '{datasetId}' ({response.RunsErased} runs kept as metrics only, {response.CacheEntriesErased} cached results erased)");
             }
 
             return ExitCodes.Success;

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace ClinicalAspire.Cli.Commands;
 
-/// <summary><c>runs start|show|watch|cancel|compare|export|list</c>.</summary>
+/// <summary><c>runs start|show|watch|cancel|delete|compare|export|list</c>.</summary>
 internal static class RunCommands
 {
     public static Command Build(EvaluatorCli.Session session)
@@ -16,6 +16,7 @@ internal static class RunCommands
         runs.Add(Show(session));
         runs.Add(Watch(session));
         runs.Add(Cancel(session));
+        runs.Add(Delete(session));
         runs.Add(Compare(session));
         runs.Add(Export(session));
         runs.Add(List(session));
@@ -170,6 +171,28 @@ internal static class RunCommands
                 ctx.Console.WriteLine($"run {run.RunId}: {Rendering.State(run.State)} ({run.Completed + run.Failed}/{run.Total} records done)");
             }
 
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Delete(EvaluatorCli.Session session)
+    {
+        var id = new Argument<string>("id") { Description = "Run id" };
+        var output = GlobalOptions.OutputFormat();
+        var command = new Command("delete", "Delete a finished run with its records and metrics (cancel a running one first)") { id, output };
+        session.SetAction(command, output, async (ctx, parse, ct) =>
+        {
+            var runId = parse.GetRequiredValue(id);
+            var response = await ctx.Client.DeleteRunAsync(new DeleteRunRequest { RunId = runId }, cancellationToken: ct);
+            if (ctx.Json)
+            {
+                ctx.WriteJson(response);
+            }
+            else
+            {
+                ctx.Console.WriteLine($"deleted run '{runId}'");
+            }
             return ExitCodes.Success;
         });
         return command;

@@ -27,8 +27,9 @@ public sealed record EvaluationRecord(
 /// </summary>
 public sealed class EvaluationTable
 {
-    internal const byte TruePositive = 0, FalsePositive = 1, TrueNegative = 2, FalseNegative = 3, Excluded = 4;
-    internal const byte CellMask = 0b111, MissingFlag = 0b1000, UnknownFlag = 0b1_0000;
+    // Public so running totals (the Evaluator's live metrics) count cells exactly as the table does.
+    public const byte TruePositive = 0, FalsePositive = 1, TrueNegative = 2, FalseNegative = 3, Excluded = 4;
+    public const byte CellMask = 0b111, MissingFlag = 0b1000, UnknownFlag = 0b1_0000;
 
     private readonly Dictionary<string, int> _rowById;
 
@@ -100,26 +101,51 @@ public sealed class EvaluationTable
         IEnumerable<EvaluationRecord> records,
         MissingPolicy policy = MissingPolicy.ScoreAsNegative)
     {
-        ArgumentNullException.ThrowIfNull(featureKeys);
         ArgumentNullException.ThrowIfNull(records);
-        var keys = featureKeys.ToArray();
-        if (keys.Length == 0 || keys.Distinct(StringComparer.Ordinal).Count() != keys.Length)
-        {
-            throw new ArgumentException("feature keys must be non-empty and distinct", nameof(featureKeys));
-        }
-        var ids = new List<string>();
-        var cells = new List<byte>();
+        var builder = new Builder(featureKeys, policy);
         foreach (var record in records)
         {
-            ids.Add(record.Id);
-            foreach (var key in keys)
+            builder.Add(record);
+        }
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Builds a table one record at a time, keeping only its cell codes: a caller streaming records from a store
+    /// never holds them all.
+    /// </summary>
+    public sealed class Builder
+    {
+        private readonly string[] _keys;
+        private readonly MissingPolicy _policy;
+        private readonly List<string> _ids = [];
+        private readonly List<byte> _cells = [];
+
+        public Builder(IReadOnlyList<string> featureKeys, MissingPolicy policy = MissingPolicy.ScoreAsNegative)
+        {
+            ArgumentNullException.ThrowIfNull(featureKeys);
+            _keys = featureKeys.ToArray();
+            if (_keys.Length == 0 || _keys.Distinct(StringComparer.Ordinal).Count() != _keys.Length)
+            {
+                throw new ArgumentException("feature keys must be non-empty and distinct", nameof(featureKeys));
+            }
+            _policy = policy;
+        }
+
+        public int Count => _ids.Count;
+
+        public void Add(EvaluationRecord record)
+        {
+            _ids.Add(record.Id);
+            foreach (var key in _keys)
             {
                 bool? label = record.Labels.TryGetValue(key, out var l) ? l : null;
                 var prediction = record.Predictions is not null && record.Predictions.TryGetValue(key, out var p) ? p : FeatureValue.Missing;
-                cells.Add(Encode(label, prediction, policy));
+                _cells.Add(Encode(label, prediction, _policy));
             }
         }
-        return new EvaluationTable(keys, ids.ToArray(), cells.ToArray(), policy);
+
+        public EvaluationTable Build() => new(_keys, _ids.ToArray(), _cells.ToArray(), _policy);
     }
 
     /// <summary>Builds the table for every feature of <paramref name="catalogue"/>, in catalogue order.</summary>

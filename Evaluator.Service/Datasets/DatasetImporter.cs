@@ -44,22 +44,31 @@ public sealed class DatasetImporter(EvaluatorStore store, FeatureCatalogue catal
             throw new RpcException(new Status(StatusCode.InvalidArgument, "the dataset has no records; nothing was stored"));
         }
 
-        var records = parsed.Records.Select(ToContract).ToArray();
+        // The summary comes from the parsed records; their contract form is made a batch at a time while they are
+        // written (a second full copy of 100,000 records with their label maps is ~100 MB).
+        var source = parsed.Records;
         var info = new DatasetInfo
         {
             DatasetId = datasetId,
             Name = string.IsNullOrWhiteSpace(request.Name) ? datasetId : request.Name.Trim(),
             Description = request.Description,
-            RecordCount = records.Length,
+            RecordCount = source.Count,
             CreatedAt = Timestamp.FromDateTime(DateTime.UtcNow),
-            TranslatedRecords = records.Count(r => !string.IsNullOrEmpty(r.Translation)),
+            TranslatedRecords = source.Count(r => !string.IsNullOrEmpty(r.Translation)),
             ContentHash = Convert.ToHexStringLower(SHA256.HashData(request.Content.Span)),
         };
         info.LabelledFeatures.AddRange(catalogue.Features.Select(f => f.Key)
-            .Where(key => records.Any(r => r.Labels.TryGetValue(key, out var label) && label is Label.True or Label.False)));
-        foreach (var group in records.GroupBy(r => r.Language))
+            .Where(key => source.Any(r => r.Labels.TryGetValue(key, out var label) && label is not null)));
+        foreach (var group in source.GroupBy(r => r.Language))
         {
             info.Languages[group.Key] = group.Count();
+        }
+        var records = new ContractRecords(source);
+        if (await store.IsErasingAsync(datasetId))
+        {
+            // The erasure deletes the records list by content hash: an identical import now would lose its records.
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"dataset '{datasetId}' is being erased; import it again when the erasure has finished"));
         }
         if (!await store.SaveDatasetAsync(info, records, request.Replace))
         {
@@ -114,9 +123,10 @@ public sealed class DatasetImporter(EvaluatorStore store, FeatureCatalogue catal
             "csv" => DatasetFormat.Csv,
             _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "format must be 'jsonl' or 'csv'")),
         };
-        var bytes = request.Content.ToByteArray();
-        // Publicly visible, so the UTF-8 check reads this buffer instead of copying it.
-        using var stream = new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
+        // The upload's own bytes, not a copy of them; publicly visible, so the UTF-8 check reads this buffer too.
+        using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(request.Content.Memory, out var bytes)
+            ? new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false, publiclyVisible: true)
+            : new MemoryStream(request.Content.ToByteArray(), writable: false);
         return (DatasetReader.Read(stream, format, catalogue), datasetId);
     }
 
@@ -137,5 +147,17 @@ public sealed class DatasetImporter(EvaluatorStore store, FeatureCatalogue catal
             proto.Labels[key] = label switch { true => Label.True, false => Label.False, null => Label.Unknown };
         }
         return proto;
+    }
+
+    /// <summary>The parsed records in their contract form, converted when read (the store reads each once, in batches).</summary>
+    private sealed class ContractRecords(IReadOnlyList<DomainRecord> records) : IReadOnlyList<ProtoRecord>
+    {
+        public ProtoRecord this[int index] => ToContract(records[index]);
+
+        public int Count => records.Count;
+
+        public IEnumerator<ProtoRecord> GetEnumerator() => records.Select(ToContract).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -1,23 +1,27 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using ClinicalAspire.Contracts.Evaluator.V1;
 
 namespace ClinicalAspire.Evaluator.Runs;
 
-/// <summary>A run being executed in this process: its records, the predictions so far, its rate.</summary>
-public sealed class LiveRun(RunInfo info, IReadOnlyList<DatasetRecord> records, IDictionary<string, RecordPrediction> stored)
+/// <summary>
+/// A run being executed in this process: its running totals and rate. Neither its records nor its predictions
+/// are held here (they are in the store, read in pages), so a 100,000-record run costs a few megabytes of ids.
+/// </summary>
+public sealed class LiveRun(RunInfo info, DatasetInfo dataset, RunAggregates aggregates)
 {
-    private readonly ConcurrentDictionary<string, RecordPrediction> _predictions = new(stored);
     private readonly long _started = Stopwatch.GetTimestamp();
-    private readonly int _resumedWith = stored.Count;
+    private readonly int _resumedWith = aggregates.Completed;
     private readonly object _infoLock = new();
     private readonly List<string> _arrived = [];
 
     public CancellationTokenSource Cancellation { get; } = new();
 
-    public IReadOnlyList<DatasetRecord> Records => records;
+    /// <summary>Completes when the run has stored its final state and left the active set.</summary>
+    public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public IReadOnlyDictionary<string, RecordPrediction> Predictions => _predictions;
+    public DatasetInfo Dataset => dataset;
+
+    public RunAggregates Aggregates => aggregates;
 
     public string RunId => info.RunId;
 
@@ -44,37 +48,14 @@ public sealed class LiveRun(RunInfo info, IReadOnlyList<DatasetRecord> records, 
         }
     }
 
-    private (int Count, Metrics Metrics)? _runningMetrics;
-
-    /// <summary>
-    /// Running metrics (no intervals), computed once per number of stored predictions: watchers and the
-    /// telemetry gauges all ask for them, often between two predictions.
-    /// </summary>
-    public Metrics RunningMetrics(Func<Metrics> compute)
-    {
-        var count = _predictions.Count;
-        var cached = _runningMetrics;
-        if (cached is { } hit && hit.Count == count)
-        {
-            return hit.Metrics;
-        }
-        var metrics = compute();
-        _runningMetrics = (count, metrics);
-        return metrics;
-    }
-
     public void Add(RecordPrediction prediction)
     {
-        if (_predictions.TryAdd(prediction.RecordId, prediction))
+        if (aggregates.Add(prediction))
         {
             lock (_arrived)
             {
                 _arrived.Add(prediction.RecordId);
             }
-        }
-        else
-        {
-            _predictions[prediction.RecordId] = prediction;
         }
     }
 
@@ -92,19 +73,19 @@ public sealed class LiveRun(RunInfo info, IReadOnlyList<DatasetRecord> records, 
         }
     }
 
-    /// <summary>Counts, rate and ETA as of now (metrics are filled by the caller).</summary>
+    /// <summary>Counts, rate, ETA and running metrics as of now, from the running totals: O(features), not O(records).</summary>
     public RunInfo Progress()
     {
         var snapshot = Info;
-        var completed = _predictions.Count;
-        snapshot.Total = records.Count;
+        var completed = aggregates.Completed;
         snapshot.Completed = completed;
-        snapshot.Failed = _predictions.Values.Count(p => !string.IsNullOrEmpty(p.Error));
-        snapshot.TruncatedOutputs = _predictions.Values.Count(RunScoring.IsTruncated);
+        snapshot.Failed = aggregates.Failed;
+        snapshot.TruncatedOutputs = aggregates.Truncated;
         var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
         var doneHere = completed - _resumedWith;
         snapshot.RecordsPerSecond = seconds > 0 && doneHere > 0 ? doneHere / seconds : 0;
-        snapshot.EtaSeconds = snapshot.RecordsPerSecond > 0 ? (records.Count - completed) / snapshot.RecordsPerSecond : 0;
+        snapshot.EtaSeconds = snapshot.RecordsPerSecond > 0 ? (snapshot.Total - completed) / snapshot.RecordsPerSecond : 0;
+        snapshot.Metrics = aggregates.Metrics();
         return snapshot;
     }
 }

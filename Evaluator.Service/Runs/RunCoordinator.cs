@@ -136,6 +136,29 @@ public sealed partial class RunCoordinator(
         BootstrapResamples = request.BootstrapResamples == 0 ? options.Value.DefaultBootstrapResamples : request.BootstrapResamples,
     };
 
+    /// <summary>
+    /// Removes a finished run with its records and metrics. A pending or running run is refused: cancel it first
+    /// (deleting under a live run would let its next prediction or its final save bring the run back).
+    /// </summary>
+    public async Task<bool> DeleteAsync(string runId)
+    {
+        if (_active.TryGetValue(runId, out var finishing) && finishing.Info.State == RunState.Cancelled)
+        {
+            // Cancelled and storing its final metrics: a delete right after a cancel waits for that, briefly.
+            await finishing.Finished.Task.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        var run = await store.GetRunAsync(runId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, "run_id: no such run"));
+        if (_active.ContainsKey(runId) || run.State is RunState.Pending or RunState.Running)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"the run is {run.State.ToString().ToLowerInvariant()}; cancel it first, then delete it"));
+        }
+        var deleted = await store.DeleteRunAsync(runId);
+        broadcaster.Notify(runId);
+        return deleted;
+    }
+
     public async Task<RunInfo> CancelAsync(string runId)
     {
         RequestErrors.ThrowIfInvalid(InputLimits.Id(runId, "run_id"));
@@ -208,12 +231,12 @@ public sealed partial class RunCoordinator(
             return;
         }
 
-        var records = await Retry(() => store.GetRecordsAsync(dataset), stoppingToken);
-        var stored = await Retry(() => store.GetPredictionsAsync(runId), stoppingToken);
+        // The running totals, rebuilt from what the store holds (a resume counts its stored predictions once).
+        var aggregates = await Retry(() => RebuildAggregatesAsync(run, dataset), stoppingToken);
         run.State = RunState.Running;
-        run.Total = records.Count;
+        run.Total = dataset.RecordCount;
         run.StartedAt ??= Timestamp.FromDateTime(DateTime.UtcNow);
-        var live = new LiveRun(run, records, stored);
+        var live = new LiveRun(run, dataset, aggregates);
         _active[runId] = live;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, live.Cancellation.Token);
         try
@@ -221,8 +244,8 @@ public sealed partial class RunCoordinator(
             await Retry(() => store.SaveRunAsync(live.Info), stoppingToken);
             broadcaster.Notify(runId);
 
-            var remaining = records.Where(r => !stored.ContainsKey(r.Id)).ToArray();
-            await Parallel.ForEachAsync(remaining, new ParallelOptions { MaxDegreeOfParallelism = run.Concurrency, CancellationToken = linked.Token },
+            await Parallel.ForEachAsync(RemainingAsync(dataset, aggregates, linked.Token),
+                new ParallelOptions { MaxDegreeOfParallelism = run.Concurrency, CancellationToken = linked.Token },
                 async (record, ct) =>
                 {
                     var prediction = await PredictAsync(live, record, run.Strategy, ct);
@@ -237,7 +260,7 @@ public sealed partial class RunCoordinator(
         catch (OperationCanceledException) when (live.Cancellation.IsCancellationRequested)
         {
             await FinishAsync(live, RunState.Cancelled);
-            LogFinished(logger, runId, RunState.Cancelled, live.Predictions.Count, 0);
+            LogFinished(logger, runId, RunState.Cancelled, aggregates.Completed, aggregates.Failed);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -246,13 +269,48 @@ public sealed partial class RunCoordinator(
         finally
         {
             _active.TryRemove(runId, out _);
+            live.Finished.TrySetResult();
             broadcaster.Notify(runId);
+        }
+    }
+
+    private async Task<RunAggregates> RebuildAggregatesAsync(RunInfo run, DatasetInfo dataset)
+    {
+        var aggregates = new RunAggregates(dataset.LabelledFeatures, run.ExcludeMissing, options.Value.BootstrapSeed);
+        await foreach (var page in store.ReadPredictionPagesAsync(run.RunId))
+        {
+            foreach (var prediction in page)
+            {
+                aggregates.Add(prediction);
+            }
+        }
+        return aggregates;
+    }
+
+    /// <summary>The dataset's records without a prediction yet, read from the store one page at a time.</summary>
+    private async IAsyncEnumerable<DatasetRecord> RemainingAsync(
+        DatasetInfo dataset, RunAggregates done, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int page = 500;
+        for (var offset = 0; offset < dataset.RecordCount; offset += page)
+        {
+            var records = await Retry(() => store.GetRecordsAsync(dataset, offset, page), cancellationToken);
+            foreach (var record in records)
+            {
+                if (!done.Contains(record.Id))
+                {
+                    yield return record;
+                }
+            }
         }
     }
 
     private async Task<RunInfo> FinishAsync(LiveRun live, RunState state)
     {
-        var final = Snapshot(live, final: true);
+        var final = live.Progress();
+        // Intervals once, at the end: the records are streamed from the store, not held.
+        final.Metrics = await Retry(() => scoring.ScoreStoredAsync(
+            store, live.Dataset, live.RunId, live.Aggregates, final.ExcludeMissing, final.BootstrapResamples), CancellationToken.None);
         final.State = state;
         final.FinishedAt = Timestamp.FromDateTime(DateTime.UtcNow);
         final.EtaSeconds = 0;
@@ -260,15 +318,8 @@ public sealed partial class RunCoordinator(
         return final;
     }
 
-    /// <summary>The run as of now: counts, rate, ETA and metrics (with intervals only when final).</summary>
-    public RunInfo Snapshot(LiveRun live, bool final)
-    {
-        var progress = live.Progress();
-        progress.Metrics = final
-            ? scoring.Score(live.Records, live.Predictions, progress.ExcludeMissing, progress.BootstrapResamples)
-            : live.RunningMetrics(() => scoring.Score(live.Records, live.Predictions, progress.ExcludeMissing, 0));
-        return progress;
-    }
+    /// <summary>The run as of now: counts, rate, ETA and running metrics (no intervals), in O(features).</summary>
+    public RunInfo Snapshot(LiveRun live) => live.Progress();
 
     private async Task<RecordPrediction> PredictAsync(LiveRun live, DatasetRecord record, string strategy, CancellationToken cancellationToken)
     {

@@ -26,7 +26,7 @@ public sealed class RunQueries(
         RequestErrors.ThrowIfInvalid(InputLimits.Id(runId, field));
         if (coordinator.TryGetActive(runId, out var live))
         {
-            return coordinator.Snapshot(live, final: false);
+            return coordinator.Snapshot(live);
         }
         return await store.GetRunAsync(runId)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"{field}: no such run"));
@@ -35,14 +35,14 @@ public sealed class RunQueries(
     public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(int limit)
     {
         var stored = await store.ListRunsAsync(limit);
-        return stored.Select(run => coordinator.TryGetActive(run.RunId, out var live) ? coordinator.Snapshot(live, final: false) : run).ToArray();
+        return stored.Select(run => coordinator.TryGetActive(run.RunId, out var live) ? coordinator.Snapshot(live) : run).ToArray();
     }
 
     public async Task<ListRunRecordsResponse> ListRecordsAsync(ListRunRecordsRequest request)
     {
         RequestErrors.ThrowIfInvalid(string.IsNullOrEmpty(request.FeatureKey) || InputLimits.IsFeatureKey(request.FeatureKey)
             ? null : $"feature_key must be {InputLimits.FeatureKeyRule}");
-        var run = await GetRunAsync(request.RunId);
+        var run = RequireRecords(await GetRunAsync(request.RunId));
         var records = await OrderedPredictionsAsync(run);
         IEnumerable<RecordPrediction> selected = records;
         if (request.OnlyErrors)
@@ -91,11 +91,16 @@ public sealed class RunQueries(
         return false;
     }
 
+    /// <summary>A run whose dataset was erased keeps its summary only: asking for its records says so.</summary>
+    private static RunInfo RequireRecords(RunInfo run) => run.DatasetErased
+        ? throw new RpcException(new Status(StatusCode.FailedPrecondition,
+            $"run '{run.RunId}' has no records: its dataset '{run.DatasetId}' was deleted and the per-record predictions with it; its metrics remain"))
+        : run;
+
     private async Task<List<RecordPrediction>> OrderedPredictionsAsync(RunInfo run)
     {
-        var predictions = coordinator.TryGetActive(run.RunId, out var live)
-            ? new Dictionary<string, RecordPrediction>(live.Predictions)
-            : await store.GetPredictionsAsync(run.RunId);
+        // Active or not, the store holds every prediction the run has (each is stored before it is counted).
+        var predictions = await store.GetPredictionsAsync(run.RunId);
         var dataset = await store.GetDatasetAsync(run.DatasetId);
         if (dataset is null)
         {
@@ -117,7 +122,7 @@ public sealed class RunQueries(
         var loaded = new List<(RunInfo Run, Dictionary<string, RecordPrediction> Predictions)>();
         foreach (var (runId, index) in request.RunIds.Select((id, i) => (id, i)))
         {
-            var run = await GetRunAsync(runId, $"run_ids[{index}]");
+            var run = RequireRecords(await GetRunAsync(runId, $"run_ids[{index}]"));
             var predictions = (await OrderedPredictionsAsync(run)).ToDictionary(p => p.RecordId);
             loaded.Add((run, predictions));
             response.Runs.Add(run);
@@ -153,7 +158,7 @@ public sealed class RunQueries(
         var contentType = format == "csv" ? "text/csv" : "application/json";
         var data = content == "metrics"
             ? RunExport.Metrics(run, format)
-            : RunExport.Records(run, await OrderedPredictionsAsync(run), format);
+            : RunExport.Records(run, await OrderedPredictionsAsync(RequireRecords(run)), format);
         return new ExportRunResponse { FileName = fileName, ContentType = contentType, Data = ByteString.CopyFrom(data) };
     }
 

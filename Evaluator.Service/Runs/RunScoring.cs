@@ -39,6 +39,43 @@ public sealed class RunScoring(FeatureCatalogue catalogue, IOptions<EvaluatorOpt
         return metrics;
     }
 
+    /// <summary>
+    /// A run's final metrics with bootstrap intervals, its records and predictions streamed from the store in
+    /// pages (dataset order, like <see cref="Score"/>): only the table's cell codes are held. Missing causes
+    /// and chrF come from the run's running totals, which counted the same predictions.
+    /// </summary>
+    public async Task<Metrics> ScoreStoredAsync(
+        Storage.EvaluatorStore store, DatasetInfo dataset, string runId, RunAggregates aggregates, bool excludeMissing, int resamples)
+    {
+        var keys = dataset.LabelledFeatures.ToArray();
+        var metrics = new Metrics { ExcludeMissing = excludeMissing };
+        if (keys.Length == 0)
+        {
+            metrics.Records = aggregates.Completed;
+            return metrics;
+        }
+        var table = new EvaluationTable.Builder(keys, Policy(excludeMissing));
+        await foreach (var page in store.ReadRecordPagesAsync(dataset, 1000))
+        {
+            var predictions = await store.GetPredictionsAsync(runId, page.Select(r => r.Id).ToArray());
+            for (var i = 0; i < page.Count; i++)
+            {
+                if (predictions[i] is { } prediction)
+                {
+                    table.Add(ToEvaluationRecord(page[i].Id, page[i].Labels, prediction));
+                }
+            }
+        }
+        metrics.Records = table.Count;
+        if (table.Count == 0)
+        {
+            return metrics;
+        }
+        Fill(metrics, RunEvaluator.Evaluate(table.Build(), Bootstrap(resamples)));
+        aggregates.FillCausesAndChrf(metrics);
+        return metrics;
+    }
+
     /// <summary>Per-feature deltas and the paired bootstrap CI of the difference in median macro-F1 (second minus first).</summary>
     public RunComparison Compare(
         IReadOnlyDictionary<string, RecordPrediction> first, IReadOnlyDictionary<string, RecordPrediction> second, bool excludeMissing, int resamples)
@@ -143,7 +180,7 @@ public sealed class RunScoring(FeatureCatalogue catalogue, IOptions<EvaluatorOpt
         return new EvaluationRecord(id, known, predicted);
     }
 
-    private static void Fill(Metrics metrics, RunEvaluation evaluation)
+    internal static void Fill(Metrics metrics, RunEvaluation evaluation)
     {
         foreach (var f in evaluation.Features)
         {

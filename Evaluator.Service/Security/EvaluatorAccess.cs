@@ -23,6 +23,7 @@ public static class EvaluatorAccess
             // limit 0 returns the info only, no record.
             .Require<GetDatasetRequest>(evaluator, "GetDataset", r => r?.Limit == 0 ? Reader : Researcher)
             .Require(evaluator, "DeleteDataset", Admin)
+            .Require(evaluator, "DeleteRun", Admin)
             .Require(evaluator, "StartRun", Researcher)
             .Require(evaluator, "StartMatrix", Researcher)
             .Require(evaluator, "GetMatrix", Reader)

@@ -21,6 +21,7 @@ namespace ClinicalAspire.Evaluator.Services;
 public sealed class EvaluatorGrpcService(
     EvaluatorStore store,
     DatasetImporter importer,
+    DatasetEraser eraser,
     RunCoordinator runs,
     RunQueries queries,
     RunBroadcaster broadcaster,
@@ -58,14 +59,7 @@ public sealed class EvaluatorGrpcService(
     public override async Task<DeleteDatasetResponse> DeleteDataset(DeleteDatasetRequest request, ServerCallContext context)
     {
         RequestErrors.ThrowIfInvalid(InputLimits.DatasetId(request.DatasetId));
-        if (runs.ActiveRuns.Any(r => r.Info.DatasetId == request.DatasetId))
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, "the dataset has a run in progress; cancel it first"));
-        }
-        var deleted = await store.DeleteDatasetAsync(request.DatasetId);
-        return deleted
-            ? new DeleteDatasetResponse { Deleted = true }
-            : throw new RpcException(new Status(StatusCode.NotFound, NoSuchDataset));
+        return await eraser.EraseAsync(request.DatasetId) ?? throw new RpcException(new Status(StatusCode.NotFound, NoSuchDataset));
     }
 
     // ---------- runs ----------
@@ -102,6 +96,12 @@ public sealed class EvaluatorGrpcService(
 
     public override Task<RunInfo> CancelRun(CancelRunRequest request, ServerCallContext context) => runs.CancelAsync(request.RunId);
 
+    public override async Task<DeleteRunResponse> DeleteRun(DeleteRunRequest request, ServerCallContext context)
+    {
+        RequestErrors.ThrowIfInvalid(InputLimits.Id(request.RunId, "run_id"));
+        return new() { Deleted = await runs.DeleteAsync(request.RunId) };
+    }
+
     public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunUpdate> responseStream, ServerCallContext context)
     {
         RequestErrors.ThrowIfInvalid(InputLimits.Id(request.RunId, "run_id"));
@@ -126,7 +126,7 @@ public sealed class EvaluatorGrpcService(
             var update = new RunUpdate();
             if (runs.TryGetActive(request.RunId, out var live))
             {
-                update.Run = runs.Snapshot(live, final: false);
+                update.Run = runs.Snapshot(live);
                 update.NewRecordIds.AddRange(live.ArrivedSince(ref cursor));
             }
             else

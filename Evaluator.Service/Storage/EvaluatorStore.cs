@@ -1,5 +1,6 @@
 using ClinicalAspire.Contracts.Evaluator.V1;
 using Google.Protobuf;
+using ClinicalAspire.ServiceDefaults.Caching;
 using StackExchange.Redis;
 
 namespace ClinicalAspire.Evaluator.Storage;
@@ -11,16 +12,20 @@ namespace ClinicalAspire.Evaluator.Storage;
 /// <remarks>
 /// Keys: <c>clinical:datasets</c> (zset of ids by creation), <c>clinical:dataset:{id}</c> (info),
 /// <c>clinical:dataset:{id}:records:{content hash}</c> (list of records), <c>clinical:runs</c> (zset),
-/// <c>clinical:run:{id}</c> (run), <c>clinical:run:{id}:predictions</c> (hash record id -> prediction).
+/// <c>clinical:run:{id}</c> (run), <c>clinical:run:{id}:predictions</c> (hash record id -> prediction),
+/// <c>clinical:erasures</c> (hash dataset id -> content hash of the records still to erase).
 /// A dataset's records are written under a key named by their content hash before the info that points
 /// at them, so an import is visible whole or not at all. One prediction per record id (HSET): a record
-/// stored twice (after a resume) is still counted once.
+/// stored twice (after a resume) is still counted once. No key of the store has a TTL: under
+/// <c>maxmemory-policy volatile-lru</c> Redis evicts cache entries (all with a TTL), never these.
 /// </remarks>
 public sealed class EvaluatorStore(IConnectionMultiplexer redis)
 {
     private const string DatasetsKey = "clinical:datasets";
     private const string RunsKey = "clinical:runs";
     private const string DemoSeededKey = "clinical:demo:seeded";
+    private const string ErasuresKey = "clinical:erasures";
+    private const int ScanPage = 1000;
     private const int WriteBatch = 500;
 
     private IDatabase Db => redis.GetDatabase();
@@ -72,7 +77,11 @@ public sealed class EvaluatorStore(IConnectionMultiplexer redis)
             {
                 for (var i = 0; i < records.Count; i += WriteBatch)
                 {
-                    var batch = records.Skip(i).Take(WriteBatch).Select(r => (RedisValue)r.ToByteArray()).ToArray();
+                    var batch = new RedisValue[Math.Min(WriteBatch, records.Count - i)];
+                    for (var j = 0; j < batch.Length; j++)
+                    {
+                        batch[j] = records[i + j].ToByteArray();
+                    }
                     await Db.ListRightPushAsync(recordsKey, batch);
                 }
             }
@@ -105,19 +114,125 @@ public sealed class EvaluatorStore(IConnectionMultiplexer redis)
         return values.Select(v => DatasetRecord.Parser.ParseFrom((byte[])v!)).ToArray();
     }
 
-    public async Task<bool> DeleteDatasetAsync(string datasetId)
+    /// <summary>Records streamed in pages of <paramref name="pageSize"/>, in import order: never the whole list in memory.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<DatasetRecord>> ReadRecordPagesAsync(DatasetInfo info, int pageSize = WriteBatch)
+    {
+        await foreach (var page in ReadRecordPagesAsync(RecordsKey(info.DatasetId, info.ContentHash), pageSize))
+        {
+            yield return page;
+        }
+    }
+
+    private async IAsyncEnumerable<IReadOnlyList<DatasetRecord>> ReadRecordPagesAsync(RedisKey key, int pageSize)
+    {
+        for (long offset = 0; ; offset += pageSize)
+        {
+            var values = await Db.ListRangeAsync(key, offset, offset + pageSize - 1);
+            if (values.Length == 0)
+            {
+                yield break;
+            }
+            yield return values.Select(v => DatasetRecord.Parser.ParseFrom((byte[])v!)).ToArray();
+            if (values.Length < pageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    // ---------- erasure ----------
+    // Two steps, each one MULTI, with a journal entry between them, so a crash leaves either the dataset
+    // (nothing erased yet) or a journal that the next start finishes; never a half-deleted dataset or run.
+
+    /// <summary>
+    /// Step 1: the dataset disappears (info, index) and every run on it loses its per-record predictions and is
+    /// marked <c>dataset_erased</c>; the records list stays, named in the journal, until the cache is erased.
+    /// Returns the content hash to erase, or null when the dataset neither exists nor is being erased.
+    /// </summary>
+    public async Task<(string ContentHash, int Runs)?> BeginErasureAsync(string datasetId)
     {
         var info = await GetDatasetAsync(datasetId);
-        if (info is null)
+        var pending = await Db.HashGetAsync(ErasuresKey, datasetId);
+        if (info is null && pending.IsNull)
         {
-            return false;
+            return null;
         }
+        var contentHash = info?.ContentHash ?? (string)pending!;
+        var runs = (await ListRunsAsync(limit: 0)).Where(r => r.DatasetId == datasetId).ToArray();
         var transaction = Db.CreateTransaction();
+        _ = transaction.HashSetAsync(ErasuresKey, datasetId, contentHash);
         _ = transaction.KeyDeleteAsync(DatasetKey(datasetId));
         _ = transaction.SortedSetRemoveAsync(DatasetsKey, datasetId);
-        _ = transaction.KeyDeleteAsync(RecordsKey(datasetId, info.ContentHash));
-        return await transaction.ExecuteAsync();
+        foreach (var run in runs)
+        {
+            run.DatasetErased = true;
+            _ = transaction.KeyDeleteAsync(PredictionsKey(run.RunId));
+            _ = transaction.StringSetAsync(RunKey(run.RunId), run.ToByteArray());
+        }
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new RedisException("the erasure transaction was not applied");
+        }
+        return (contentHash, runs.Length);
     }
+
+    /// <summary>The notes of a dataset being erased, in pages (step 1 done, step 2 not yet).</summary>
+    public IAsyncEnumerable<IReadOnlyList<DatasetRecord>> ReadErasingRecordPagesAsync(string datasetId, string contentHash) =>
+        ReadRecordPagesAsync(RecordsKey(datasetId, contentHash), ScanPage);
+
+    /// <summary>
+    /// Deletes every cache entry whose text tag is in <paramref name="tags"/> (one SCAN of the cache's keys, in
+    /// pages), then tells every process to drop its in-memory layer. Returns the entries deleted.
+    /// </summary>
+    public async Task<int> EraseCacheEntriesAsync(IReadOnlySet<string> tags, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var endpoint in redis.GetEndPoints())
+        {
+            var server = redis.GetServer(endpoint);
+            if (!server.IsConnected || server.IsReplica)
+            {
+                continue;
+            }
+            var batch = new List<RedisKey>(ScanPage);
+            await foreach (var key in server.KeysAsync(pattern: ResultCache.TextEntryPrefix + "*", pageSize: ScanPage).WithCancellation(cancellationToken))
+            {
+                if (ResultCache.TagOf(key!) is { } tag && tags.Contains(tag))
+                {
+                    batch.Add(key);
+                }
+                if (batch.Count == ScanPage)
+                {
+                    deleted += (int)await Db.KeyDeleteAsync([.. batch]);
+                    batch.Clear();
+                }
+            }
+            if (batch.Count > 0)
+            {
+                deleted += (int)await Db.KeyDeleteAsync([.. batch]);
+            }
+        }
+        await redis.GetSubscriber().PublishAsync(ResultCache.ErasedChannel, "erased");
+        return deleted;
+    }
+
+    /// <summary>Step 2: the records list and the journal entry go together.</summary>
+    public async Task CompleteErasureAsync(string datasetId, string contentHash)
+    {
+        var transaction = Db.CreateTransaction();
+        _ = transaction.KeyDeleteAsync(RecordsKey(datasetId, contentHash));
+        _ = transaction.HashDeleteAsync(ErasuresKey, datasetId);
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new RedisException("the erasure transaction was not applied");
+        }
+    }
+
+    /// <summary>Datasets whose erasure started and did not finish (a crash between the steps).</summary>
+    public async Task<IReadOnlyList<(string DatasetId, string ContentHash)>> PendingErasuresAsync() =>
+        (await Db.HashGetAllAsync(ErasuresKey)).Select(e => ((string)e.Name!, (string)e.Value!)).ToArray();
+
+    public Task<bool> IsErasingAsync(string datasetId) => Db.HashExistsAsync(ErasuresKey, datasetId);
 
     // ---------- runs ----------
 
@@ -147,6 +262,50 @@ public sealed class EvaluatorStore(IConnectionMultiplexer redis)
             }
         }
         return runs;
+    }
+
+    /// <summary>Removes a run, its predictions and its metrics in one transaction; false when it does not exist.</summary>
+    public async Task<bool> DeleteRunAsync(string runId)
+    {
+        var transaction = Db.CreateTransaction();
+        var existed = transaction.KeyDeleteAsync(RunKey(runId));
+        _ = transaction.SortedSetRemoveAsync(RunsKey, runId);
+        _ = transaction.KeyDeleteAsync(PredictionsKey(runId));
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new RedisException("the run deletion was not applied");
+        }
+        return await existed;
+    }
+
+    /// <summary>Ids of the records that have a prediction (ids only: a resume skips them).</summary>
+    public async Task<HashSet<string>> GetPredictedIdsAsync(string runId) =>
+        (await Db.HashKeysAsync(PredictionsKey(runId))).Select(v => (string)v!).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>A run's stored predictions in pages (HSCAN), in no particular order.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<RecordPrediction>> ReadPredictionPagesAsync(string runId)
+    {
+        var page = new List<RecordPrediction>(ScanPage);
+        await foreach (var entry in Db.HashScanAsync(PredictionsKey(runId), pageSize: ScanPage))
+        {
+            page.Add(RecordPrediction.Parser.ParseFrom((byte[])entry.Value!));
+            if (page.Count == ScanPage)
+            {
+                yield return page;
+                page = new List<RecordPrediction>(ScanPage);
+            }
+        }
+        if (page.Count > 0)
+        {
+            yield return page;
+        }
+    }
+
+    /// <summary>The predictions of these records (null where none is stored), in their order.</summary>
+    public async Task<RecordPrediction?[]> GetPredictionsAsync(string runId, IReadOnlyList<string> recordIds)
+    {
+        var values = await Db.HashGetAsync(PredictionsKey(runId), recordIds.Select(id => (RedisValue)id).ToArray());
+        return values.Select(v => v.IsNull ? null : RecordPrediction.Parser.ParseFrom((byte[])v!)).ToArray();
     }
 
     /// <summary>Stores one record's prediction; the same record stored again replaces, never duplicates.</summary>

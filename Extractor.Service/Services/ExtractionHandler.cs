@@ -65,7 +65,8 @@ public sealed partial class ExtractionHandler(
         var normalized = PersianNormalizer.Normalize(readText);
         var translateMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
-        var key = ResultCache.Key("extraction", descriptor.Engine, descriptor.ModelId, descriptor.PromptVersion,
+        // Tagged with the caller's note (not the translation it may read), so erasing the note's dataset finds it.
+        var key = ResultCache.TextKey("extraction", translation is null ? normalized.Text : PersianNormalizer.NormalizeString(request.Text), descriptor.Engine, descriptor.ModelId, descriptor.PromptVersion,
             catalogue.Version, string.Join(',', features.Select(f => f.Key)), strategy, readLanguage,
             translation is null ? "" : $"{translation.Engine.Engine}/{translation.Engine.ModelId}/{translation.Engine.PromptVersion}",
             normalized.Text);

@@ -24,13 +24,65 @@ public sealed class ResultCacheOptions
 /// in-process copy can't go stale. Keys are hashes (never clinical text); when Redis is down the cache
 /// answers from memory or "miss" and drops writes, so the service keeps answering.
 /// </summary>
-public sealed partial class ResultCache(IConnectionMultiplexer? redis, ResultCacheOptions options, ILogger<ResultCache> logger) : IDisposable
+/// <remarks>
+/// Every entry has a TTL: with <c>maxmemory-policy volatile-lru</c> Redis evicts only entries with a TTL, so the
+/// cache stays under the ceiling while the Evaluator's store of record (no TTL) is never evicted.
+/// Entries derived from a note carry the note's <see cref="TextTag"/> in their key (<see cref="TextKey"/>), so
+/// erasing a dataset can find them with one SCAN whatever model, prompt or catalogue version made them.
+/// </remarks>
+public sealed partial class ResultCache : IDisposable
 {
-    private readonly MemoryCache? _memory = options.MemoryEntries > 0 && options.TimeToLive > TimeSpan.Zero
-        ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.MemoryEntries })
-        : null;
+    /// <summary>Prefix of every entry derived from a note's text (<c>clinical:cache:{kind}:{text tag}:{hash}</c>).</summary>
+    public const string TextEntryPrefix = "clinical:cache:";
+
+    /// <summary>Published after an erasure: every process drops its in-memory layer (it may hold erased results).</summary>
+    public static readonly RedisChannel ErasedChannel = RedisChannel.Literal("clinical:cache:erased");
+
+    private readonly IConnectionMultiplexer? redis;
+    private readonly ResultCacheOptions options;
+    private readonly ILogger<ResultCache> logger;
+    private readonly MemoryCache? _memory;
+
+    public ResultCache(IConnectionMultiplexer? redis, ResultCacheOptions options, ILogger<ResultCache> logger)
+    {
+        this.redis = redis;
+        this.options = options;
+        this.logger = logger;
+        _memory = options.MemoryEntries > 0 && options.TimeToLive > TimeSpan.Zero
+            ? new MemoryCache(new MemoryCacheOptions { SizeLimit = options.MemoryEntries })
+            : null;
+        if (redis is not null && _memory is not null)
+        {
+            // The client re-subscribes after a reconnect; a process that missed a message keeps at most its
+            // in-memory entries until their TTL (documented in the README's data lifecycle section).
+            _ = redis.GetSubscriber().SubscribeAsync(ErasedChannel, (_, _) => _memory.Clear())
+                .ContinueWith(t => LogUnavailable(logger, "subscribe", t.Exception?.InnerException?.GetType().Name ?? "?"), TaskContinuationOptions.OnlyOnFaulted);
+        }
+    }
 
     public bool Enabled => redis is not null && options.TimeToLive > TimeSpan.Zero;
+
+    /// <summary>
+    /// A short hash naming a note (its normalised text), never the text: the Evaluator computes the same tag
+    /// from the notes it erases.
+    /// </summary>
+    public static string TextTag(string normalizedText) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("note\u001f" + normalizedText)).AsSpan(0, 16));
+
+    /// <summary>A key for a result derived from the note <paramref name="normalizedNote"/>, findable by its text tag.</summary>
+    public static string TextKey(string kind, string normalizedNote, params ReadOnlySpan<string> parts) =>
+        $"{TextEntryPrefix}{kind}:{TextTag(normalizedNote)}:{Key(kind, parts)[($"clinical:{kind}:".Length)..]}";
+
+    /// <summary>The text tag inside a <see cref="TextKey"/>, or null for any other key.</summary>
+    public static string? TagOf(string key)
+    {
+        if (!key.StartsWith(TextEntryPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var parts = key[TextEntryPrefix.Length..].Split(':');
+        return parts.Length == 3 ? parts[1] : null;
+    }
 
     /// <summary>
     /// A cache key: <c>clinical:{kind}:{sha256 of the parts}</c>. Parts are joined with a separator that

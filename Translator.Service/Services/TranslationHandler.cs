@@ -31,7 +31,8 @@ public sealed partial class TranslationHandler(
         var (profile, engine) = await ProfileGrpc.GetEngineAsync(engines, request.Profile, cancellationToken);
         var descriptor = engine.Descriptor;
         var normalized = PersianNormalizer.NormalizeString(request.Text);
-        var key = ResultCache.Key("translation", descriptor.Engine, descriptor.ModelId, descriptor.PromptVersion,
+        // Tagged with the note it came from, so erasing the note's dataset finds it.
+        var key = ResultCache.TextKey("translation", normalized, descriptor.Engine, descriptor.ModelId, descriptor.PromptVersion,
             request.SourceLanguage, request.TargetLanguage, normalized);
 
         using var activity = TranslatorMetrics.ActivitySource.StartActivity("translate");

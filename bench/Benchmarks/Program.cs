@@ -14,6 +14,10 @@ public static class Program
         {
             return await ChainBench.RunAsync(args[1..]);
         }
+        if (args.Length > 0 && args[0] == "store")
+        {
+            return await StoreBench.RunAsync(args[1..]);
+        }
         if (args.Length > 0 && args[0] == "prefix")
         {
             return await PrefixBench.RunAsync(args[1..]);

@@ -367,6 +367,25 @@ public sealed class CliTests(FakeEvaluatorServer server) : IClassFixture<FakeEva
         Assert.False(server.State.Datasets.ContainsKey("from-env"));
     }
 
+    [Fact]
+    public async Task Runs_delete_removes_a_finished_run_and_reports_a_running_one_as_refused()
+    {
+        var (first, _) = await TwoCompletedRunsAsync("to-delete");
+        var deleted = await RunAsync("runs", "delete", first);
+        Assert.Equal(0, deleted.Exit);
+        Assert.Contains($"deleted run '{first}'", deleted.Out);
+        Assert.False(server.State.Runs.ContainsKey(first));
+
+        var running = server.State.Runs.Values.First().Clone();
+        running.RunId = "run-live";
+        running.State = RunState.Running;
+        server.State.Runs[running.RunId] = running;
+        var refused = await RunAsync("runs", "delete", "run-live");
+        Assert.NotEqual(0, refused.Exit);
+        Assert.Contains("cancel it first", refused.Err);
+        Assert.True(server.State.Runs.ContainsKey("run-live"));
+    }
+
     private async Task<(string First, string Second)> TwoCompletedRunsAsync(string dataset)
     {
         Seed(dataset, 4);

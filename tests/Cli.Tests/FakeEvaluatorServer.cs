@@ -219,6 +219,17 @@ public sealed class FakeEvaluator(FakeState state) : Evaluator.EvaluatorBase
         return Task.FromResult(response);
     }
 
+    public override Task<DeleteRunResponse> DeleteRun(DeleteRunRequest request, ServerCallContext context)
+    {
+        state.Calls.Enqueue(nameof(DeleteRun));
+        var run = Run(request.RunId);
+        if (run.State is RunState.Pending or RunState.Running)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"run '{run.RunId}' is running; cancel it first, then delete it"));
+        }
+        return Task.FromResult(new DeleteRunResponse { Deleted = state.Runs.TryRemove(request.RunId, out _) });
+    }
+
     public override Task<RunInfo> CancelRun(CancelRunRequest request, ServerCallContext context)
     {
         state.Calls.Enqueue(nameof(CancelRun));

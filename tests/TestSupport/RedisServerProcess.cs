@@ -32,7 +32,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=2000";
 
-    public static async Task<RedisServerProcess> StartAsync(RedisKind kind, string? dataDirectory = null, int? port = null)
+    /// <param name="extraArguments">More server arguments, e.g. a memory ceiling (redis-server: --maxmemory 16mb).</param>
+    public static async Task<RedisServerProcess> StartAsync(RedisKind kind, string? dataDirectory = null, int? port = null, IReadOnlyList<string>? extraArguments = null)
     {
         var chosenPort = port ?? FreePort();
         var startInfo = kind switch
@@ -60,6 +61,10 @@ public sealed class RedisServerProcess : IAsyncDisposable
                 startInfo.ArgumentList.Add("--data-dir");
                 startInfo.ArgumentList.Add(dataDirectory);
             }
+        }
+        foreach (var argument in extraArguments ?? [])
+        {
+            startInfo.ArgumentList.Add(argument);
         }
         startInfo.RedirectStandardOutput = true;
         startInfo.RedirectStandardError = true;

@@ -38,6 +38,9 @@ public sealed class ServiceProcess : IAsyncDisposable
             return metadata;
         });
 
+    /// <summary>The process id (a benchmark reads its resident memory from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string> settings)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
