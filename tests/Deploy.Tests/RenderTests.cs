@@ -35,11 +35,13 @@ public class RenderTests
         var rendered = Kustomize.Render(overlay);
 
         Assert.Equal("clinicalaspire", Assert.Single(rendered.OfKind<V1Namespace>()).Metadata.Name);
-        foreach (var item in rendered.Objects.OfType<IKubernetesObject<V1ObjectMeta>>().Where(o => o is not V1Namespace))
+        // Cluster-scoped: the namespace itself and the GPU pods' PriorityClass (named after the stack).
+        foreach (var item in rendered.Objects.OfType<IKubernetesObject<V1ObjectMeta>>().Where(o => o is not (V1Namespace or V1PriorityClass)))
         {
             Assert.True(item.Metadata.NamespaceProperty == "clinicalaspire", $"{overlay}: {Describe(item)} is in '{item.Metadata.NamespaceProperty}'");
             Assert.Equal("clinicalaspire", item.Metadata.Labels?["app.kubernetes.io/part-of"]);
         }
+        Assert.All(rendered.OfKind<V1PriorityClass>(), p => Assert.StartsWith("clinicalaspire-", p.Metadata.Name, StringComparison.Ordinal));
     }
 
     [Theory]
