@@ -17,6 +17,7 @@ public sealed class ExtractorMetrics
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _failures;
     private readonly Histogram<double> _duration;
+    private readonly UpDownCounter<long> _inFlight;
 
     public ExtractorMetrics(IMeterFactory meterFactory)
     {
@@ -27,6 +28,9 @@ public sealed class ExtractorMetrics
         _cacheHits = meter.CreateCounter<long>("clinical.extractor.cache_hits", description: "Extractions served from the cache");
         _failures = meter.CreateCounter<long>("clinical.extractor.failures", description: "Extractions that failed, by reason");
         _duration = meter.CreateHistogram<double>("clinical.extractor.duration", unit: "ms", description: "Time to extract one note");
+        // The load signal the model tier scales on (deploy/README.md, "Scaling on load"); no tags: nothing of the request.
+        _inFlight = meter.CreateUpDownCounter<long>("clinical.extractor.requests_in_flight", unit: "{request}",
+            description: "Extractions being served: waiting for the engine or running on it");
     }
 
     public void Extracted(ExtractResponse response, string strategy, string language)
@@ -55,4 +59,9 @@ public sealed class ExtractorMetrics
 
     public void Failed(string engine, string reason) =>
         _failures.Add(1, new KeyValuePair<string, object?>("engine", engine), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>One extraction request more in flight; pair with <see cref="RequestEnded"/>.</summary>
+    public void RequestStarted() => _inFlight.Add(1);
+
+    public void RequestEnded() => _inFlight.Add(-1);
 }

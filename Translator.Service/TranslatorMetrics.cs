@@ -14,6 +14,7 @@ public sealed class TranslatorMetrics
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _failures;
     private readonly Histogram<double> _duration;
+    private readonly UpDownCounter<long> _inFlight;
 
     public TranslatorMetrics(IMeterFactory meterFactory)
     {
@@ -22,6 +23,9 @@ public sealed class TranslatorMetrics
         _cacheHits = meter.CreateCounter<long>("clinical.translator.cache_hits", description: "Translations served from the cache");
         _failures = meter.CreateCounter<long>("clinical.translator.failures", description: "Translations that failed, by reason");
         _duration = meter.CreateHistogram<double>("clinical.translator.duration", unit: "ms", description: "Time to translate one text");
+        // The load signal the model tier scales on (deploy/README.md, "Scaling on load"); no tags: nothing of the request.
+        _inFlight = meter.CreateUpDownCounter<long>("clinical.translator.requests_in_flight", unit: "{request}",
+            description: "Translations being served: waiting for the engine or running on it");
     }
 
     public void Translated(string engine, bool cacheHit, double elapsedMs)
@@ -37,4 +41,9 @@ public sealed class TranslatorMetrics
 
     public void Failed(string engine, string reason) =>
         _failures.Add(1, new KeyValuePair<string, object?>("engine", engine), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>One translation request more in flight; pair with <see cref="RequestEnded"/>.</summary>
+    public void RequestStarted() => _inFlight.Add(1);
+
+    public void RequestEnded() => _inFlight.Add(-1);
 }

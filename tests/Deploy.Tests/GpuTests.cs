@@ -93,6 +93,6 @@ public class GpuTests
 
     public static TheoryData<string> Overlays => Kustomize.OverlayData();
 
-    private static IEnumerable<Workload> GpuWorkloads(Rendered rendered) =>
+    internal static IEnumerable<Workload> GpuWorkloads(Rendered rendered) =>
         rendered.Workloads.Where(w => w.Pod.Containers.Any(c => c.Resources?.Limits?.ContainsKey(Gpu) == true));
 }

@@ -20,6 +20,7 @@ public class NetworkPolicyTests
     private static readonly Endpoint Dns = new("kube-dns", "kube-system", Labels("k8s-app", "kube-dns"), [(53, "UDP"), (53, "TCP")]);
     private static readonly Endpoint Collector = new("otel-collector", "observability", Labels("app.kubernetes.io/name", "opentelemetry-collector"), [(4317, "TCP")]);
     private static readonly Endpoint ModelStore = new("model-store", "model-store", Labels("app.kubernetes.io/name", "minio"), [(9000, "TCP")]);
+    private static readonly Endpoint Prometheus = new("prometheus", "monitoring", Labels("app.kubernetes.io/name", "prometheus"), [(9090, "TCP")]);
     private static readonly Endpoint Stranger = new("stranger", "default", Labels("app", "stranger"), [(8080, "TCP")]);
 
     public static TheoryData<string> Overlays => Kustomize.OverlayData();
@@ -33,7 +34,7 @@ public class NetworkPolicyTests
             .Select(w => new Endpoint(w.Name, Namespace, w.Template.Metadata.Labels,
                 w.Pod.Containers.SelectMany(c => c.Ports ?? []).Select(p => (p.ContainerPort, p.Protocol ?? "TCP")).ToArray()))
             .ToList();
-        var everyone = pods.Concat([IngressController, Dns, Collector, ModelStore, Stranger]).ToList();
+        var everyone = pods.Concat([IngressController, Dns, Collector, ModelStore, Prometheus, Stranger]).ToList();
 
         var allowed = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var source in everyone)
@@ -79,6 +80,8 @@ public class NetworkPolicyTests
         {
             // Aya's server: the translator's engine, and the extractor's in a profile that extracts with Aya.
             expected.UnionWith(["extractor -> vllm-aya:8000/TCP", "translator -> vllm-aya:8000/TCP"]);
+            // Prometheus scrapes the model servers' /metrics (queue depth, the scaling signal).
+            expected.UnionWith(rendered.Workloads.Where(w => w.Label("app.kubernetes.io/component") == "model-server").Select(w => $"prometheus -> {w.Name}:8000/TCP"));
         }
         if (overlay == "gpu")
         {

@@ -51,11 +51,13 @@ public static class Kustomize
     private static readonly ConcurrentDictionary<string, Lazy<Rendered>> Cache = new();
     private static readonly Lazy<string> Kubectl = new(FindKubectl);
 
-    public static Rendered Render(string overlay) =>
+    /// <param name="overlay">A folder below deploy/k8s.</param>
+    /// <param name="typeMap">Model types of custom resources ("apiVersion/kind"), parsed as strictly as the API types.</param>
+    public static Rendered Render(string overlay, IDictionary<string, Type>? typeMap = null) =>
         Cache.GetOrAdd(overlay, name => new Lazy<Rendered>(() =>
         {
             var yaml = RenderDirectory(Path.Combine(RepoPaths.K8s, name));
-            return new Rendered(name, yaml, KubernetesYaml.LoadAllFromString(yaml, typeMap: null, strict: true));
+            return new Rendered(name, yaml, KubernetesYaml.LoadAllFromString(yaml, typeMap, strict: true));
         })).Value;
 
     /// <summary>The YAML <c>kubectl kustomize</c> prints for a kustomization folder.</summary>
