@@ -67,7 +67,8 @@ public class OverlayTests
         Assert.Equal(
             container.EnvFrom.Select(e => e.ConfigMapRef.Name).Single(n => n.StartsWith($"{service}-config", StringComparison.Ordinal)),
             fetch.Env.Single(e => e.Name == "Engine__ModelPath").ValueFrom.ConfigMapKeyRef.Name);
-        Assert.StartsWith("http", environment["MODEL_STORE_URL"], StringComparison.Ordinal);
+        var store = fetch.Env.Single(e => e.Name == "MODEL_STORE_URL").ValueFrom.ConfigMapKeyRef;
+        Assert.StartsWith("http", rendered.Single<V1ConfigMap>(store.Name).Data[store.Key], StringComparison.Ordinal);
         Assert.Null(workload.Pod.Containers.SelectMany(c => c.VolumeMounts).SingleOrDefault(m => m.MountPath == "/models" && m.ReadOnlyProperty != true));
 
         var autoscaler = rendered.Single<V2HorizontalPodAutoscaler>(service);
