@@ -60,6 +60,8 @@ internal static class ContextModifiers
     internal const uint AnswerYes = 1 << 22;
     /// <summary>"آیا", "whether": hypothetical like "اگر", but answered by a yes/no answer.</summary>
     internal const uint QuestionWord = 1 << 23;
+    internal const uint ObjectMarker = 1 << 24;
+    internal const uint DoubleNegation = 1 << 25;
 
     internal const int PostWindow = 12;
     internal const int PreWindow = 6;
@@ -89,6 +91,8 @@ internal static class ContextModifiers
         EntryKind.AnswerNo => AnswerNo,
         EntryKind.AnswerYes => AnswerYes,
         EntryKind.QuestionWord => Hypothetical | QuestionWord,
+        EntryKind.ObjectMarker => ObjectMarker,
+        EntryKind.DoubleNegation => DoubleNegation,
         _ => 0,
     };
 
@@ -96,6 +100,24 @@ internal static class ContextModifiers
     /// <summary>Decides the status of the trigger occupying tokens [start, end); <paramref name="cue"/> is the token that
     /// decided it, or -1.</summary>
     internal static TriggerStatus Resolve(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int start, int end, ModifierSet ignored, bool latin, out int cue)
+    {
+        var status = ResolveCues(tokens, mask, start, end, ignored, latin, out cue);
+        // Double negation: "نه اینکه درد نداشته باشه، داره", "it's not that she has no pain": the denial is denied.
+        if (status == TriggerStatus.Negated)
+        {
+            for (var j = start - 1; j >= 0 && j >= start - PersianPreWindow - 1 && tokens[j].Kind == TokenKind.Word; j--)
+            {
+                if ((mask[j] & DoubleNegation) != 0)
+                {
+                    cue = -1;
+                    return TriggerStatus.Positive;
+                }
+            }
+        }
+        return status;
+    }
+
+    private static TriggerStatus ResolveCues(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int start, int end, ModifierSet ignored, bool latin, out int cue)
     {
         cue = -1;
         var useNegation = (ignored & ModifierSet.Negation) == 0;

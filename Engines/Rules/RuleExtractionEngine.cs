@@ -312,6 +312,14 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
         }
         for (var k = 0; k < tokenSpan.Length; k++)
         {
+            if ((mask[k] & ContextModifiers.ObjectMarker) != 0)
+            {
+                // "بچه‌هاش رو نمیشناسه", "ما رو نمیشناسه": a relative marked as the object is not the subject.
+                for (var j = k - 1; j >= 0 && (mask[j] & ContextModifiers.OtherExperiencer) != 0; j--)
+                {
+                    mask[j] &= ~ContextModifiers.OtherExperiencer;
+                }
+            }
             if ((mask[k] & ContextModifiers.PseudoModifier) != 0)
             {
                 mask[k] = ContextModifiers.PseudoModifier | (mask[k] & (ContextModifiers.InnerNegation | ContextModifiers.InnerVerb | ContextModifiers.InTrigger));
@@ -682,6 +690,8 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
 
     private const int VitalGap = 4;
 
+    private static bool IsPersianLetter(char c) => c >= '\u0600' && c <= '\u06FF' && char.IsLetter(c);
+
     private void Tokenize(string s, List<int> terms, List<Token> tokens)
     {
         tokens.Clear();
@@ -698,6 +708,11 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                     var d = s[i];
                     if (PersianNormalizer.IsWordChar(d))
                     {
+                        // Spelling noise: a Persian word glued to a number ("تب39", "۳۹درجه") is two words.
+                        if ((char.IsAsciiDigit(d) && IsPersianLetter(s[i - 1])) || (IsPersianLetter(d) && char.IsAsciiDigit(s[i - 1])))
+                        {
+                            break;
+                        }
                         i++;
                         continue;
                     }

@@ -63,6 +63,10 @@ public enum EntryKind : byte
     AnswerYes,
     /// <summary>A question word ("آیا", "whether"): hypothetical, unless a yes answer follows the question.</summary>
     QuestionWord,
+    /// <summary>An object marker ("رو", "را"): a relative right before it is the object, not the subject.</summary>
+    ObjectMarker,
+    /// <summary>Opens a double negation ("نه اینکه", "it's not that"): a negated trigger right after it is asserted.</summary>
+    DoubleNegation,
     /// <summary>A measured value (temperature, oxygen saturation) decided by a threshold: see <see cref="VitalSign"/>.</summary>
     Vital,
 }
@@ -758,6 +762,8 @@ public sealed class RuleLexicon
         "answer_no" => EntryKind.AnswerNo,
         "answer_yes" => EntryKind.AnswerYes,
         "question_word" => EntryKind.QuestionWord,
+        "object_marker" => EntryKind.ObjectMarker,
+        "double_negation" => EntryKind.DoubleNegation,
         _ => throw new FormatException($"lexicon line {lineNo}: unknown modifier section"),
     };
 }
