@@ -128,7 +128,8 @@ internal static class ContextModifiers
         if (useNegation)
         {
             var k = end;
-            while (k < tokens.Length && tokens[k].Kind == TokenKind.Word && (mask[k] & (InTrigger | Conjunction)) != 0 && (mask[k] & SignNegative) == 0)
+            while (k < tokens.Length && k < end + PostWindow && tokens[k].Kind == TokenKind.Word &&
+                   (mask[k] & (InTrigger | Conjunction)) != 0 && (mask[k] & SignNegative) == 0)
             {
                 k++;
             }
@@ -456,8 +457,9 @@ internal static class ContextModifiers
     /// of a listed question and conjunctions are free: "تب، سرفه یا تنگی نفس دارد؟"), or -1.</summary>
     private static int QuestionAfter(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int end)
     {
+        // Bounded in tokens too, so that a long run of triggers stays linear.
         var words = 0;
-        for (var j = end; j < tokens.Length; j++)
+        for (var j = end; j < tokens.Length && j < end + SentenceWindow; j++)
         {
             var t = tokens[j];
             if (t.Kind == TokenKind.Hard)
@@ -485,7 +487,7 @@ internal static class ContextModifiers
     {
         cue = -1;
         var words = 0;
-        for (var j = from; j < tokens.Length && words < AnswerWindow; j++)
+        for (var j = from; j < tokens.Length && j < from + SentenceWindow && words < AnswerWindow; j++)
         {
             var t = tokens[j];
             if (t.Kind == TokenKind.Hard)
