@@ -55,6 +55,13 @@ internal static class ContextModifiers
     internal const uint Now = 1 << 18;
     /// <summary>A whole verb cue lies inside a trigger phrase: the phrase carries its own verb ("حال نداره").</summary>
     internal const uint InnerVerb = 1 << 19;
+    internal const uint SignNegative = 1 << 20;
+    internal const uint AnswerNo = 1 << 21;
+    internal const uint AnswerYes = 1 << 22;
+    /// <summary>"آیا", "whether": hypothetical like "اگر", but answered by a yes/no answer.</summary>
+    internal const uint QuestionWord = 1 << 23;
+    internal const uint ObjectMarker = 1 << 24;
+    internal const uint DoubleNegation = 1 << 25;
 
     internal const int PostWindow = 12;
     internal const int PreWindow = 6;
@@ -80,14 +87,87 @@ internal static class ContextModifiers
         EntryKind.Conjunction => Conjunction,
         EntryKind.ResolvedAll => ResolvedAll,
         EntryKind.Now => Now,
+        EntryKind.SignNegative => SignNegative,
+        EntryKind.AnswerNo => AnswerNo,
+        EntryKind.AnswerYes => AnswerYes,
+        EntryKind.QuestionWord => Hypothetical | QuestionWord,
+        EntryKind.ObjectMarker => ObjectMarker,
+        EntryKind.DoubleNegation => DoubleNegation,
         _ => 0,
     };
 
     /// <summary>Decides the status of the trigger occupying tokens [start, end).</summary>
-    internal static TriggerStatus Resolve(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int start, int end, ModifierSet ignored, bool latin)
+    /// <summary>Decides the status of the trigger occupying tokens [start, end); <paramref name="cue"/> is the token that
+    /// decided it, or -1.</summary>
+    internal static TriggerStatus Resolve(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int start, int end, ModifierSet ignored, bool latin, out int cue)
     {
+        var status = ResolveCues(tokens, mask, start, end, ignored, latin, out cue);
+        // Double negation: "نه اینکه درد نداشته باشه، داره", "it's not that she has no pain": the denial is denied.
+        if (status == TriggerStatus.Negated)
+        {
+            for (var j = start - 1; j >= 0 && j >= start - PersianPreWindow - 1 && tokens[j].Kind == TokenKind.Word; j--)
+            {
+                if ((mask[j] & DoubleNegation) != 0)
+                {
+                    cue = -1;
+                    return TriggerStatus.Positive;
+                }
+            }
+        }
+        return status;
+    }
+
+    private static TriggerStatus ResolveCues(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int start, int end, ModifierSet ignored, bool latin, out int cue)
+    {
+        cue = -1;
         var useNegation = (ignored & ModifierSet.Negation) == 0;
         var useResolved = (ignored & ModifierSet.Resolved) == 0;
+
+        // Shorthand: a "-" right after the trigger, or after a run of triggers it heads ("تب/لرز -"), denies it; a "-"
+        // further on belongs to another item ("ضعف، تب-").
+        if (useNegation)
+        {
+            var k = end;
+            while (k < tokens.Length && k < end + PostWindow && tokens[k].Kind == TokenKind.Word &&
+                   (mask[k] & (InTrigger | Conjunction)) != 0 && (mask[k] & SignNegative) == 0)
+            {
+                k++;
+            }
+            if (k < tokens.Length && tokens[k].Kind == TokenKind.Word && (mask[k] & SignNegative) != 0)
+            {
+                cue = k;
+                return TriggerStatus.Negated;
+            }
+        }
+
+        // Question and answer: a trigger that ends a short question ("تب؟", "پرستار پرسید تب دارد؟", "any pain?") is
+        // decided by the answer's first words ("نه", "هیچ‌کدوم", "آره", "یه کم"); a question with no such answer asserts
+        // nothing.
+        var question = QuestionAfter(tokens, mask, end);
+        if (question >= 0)
+        {
+            var answer = AnswerTo(tokens, mask, question + 1, out var answerCue);
+            if (answer < 0 && useNegation)
+            {
+                cue = answerCue;
+                return TriggerStatus.Negated;
+            }
+            if (answer > 0)
+            {
+                // "آیا تشنج داشته؟ بله" asserts it; a conditional question ("اگر تب کرد چه کنیم؟") stays hypothetical.
+                if ((ignored & ModifierSet.Hypothetical) == 0 && ConditionalBefore(tokens, mask, start) is var conditional and >= 0)
+                {
+                    cue = conditional;
+                    return TriggerStatus.Hypothetical;
+                }
+                return TriggerStatus.Positive;
+            }
+            if (answer == 0 && (ignored & ModifierSet.Hypothetical) == 0)
+            {
+                cue = question;
+                return TriggerStatus.Hypothetical;
+            }
+        }
 
         // 0. A symptom phrase with its own negative verb under a topic cue: "از نظر اجابت مزاج مشکلی ندارد" and
         // "از نظر تنفس، ادرار و اجابت مزاج ندارد" list topics without problems, not symptoms.
@@ -105,6 +185,7 @@ internal static class ContextModifiers
                     seen++;
                     if ((mask[j] & Topic) != 0)
                     {
+                        cue = j;
                         return TriggerStatus.Negated;
                     }
                 }
@@ -129,6 +210,7 @@ internal static class ContextModifiers
                 }
                 if (k < tokens.Length && tokens[k].Kind == TokenKind.Word && (mask[k] & ResolvedPost) != 0)
                 {
+                    cue = k;
                     return TriggerStatus.Resolved;
                 }
             }
@@ -162,14 +244,17 @@ internal static class ContextModifiers
             var m = mask[j];
             if (useNegation && (m & NegationPost) != 0)
             {
+                cue = j;
                 return TriggerStatus.Negated;
             }
             if (useResolved && (m & ResolvedPost) != 0)
             {
+                cue = j;
                 return TriggerStatus.Resolved;
             }
             if ((ignored & ModifierSet.Hypothetical) == 0 && (m & Hypothetical) != 0 && !latin)
             {
+                cue = j;
                 return TriggerStatus.Hypothetical;
             }
             if ((m & ClauseBreak) != 0)
@@ -190,6 +275,7 @@ internal static class ContextModifiers
                 }
                 if (useResolved && k < tokens.Length && tokens[k].Kind == TokenKind.Word && (mask[k] & ResolvedPost) != 0)
                 {
+                    cue = k;
                     return TriggerStatus.Resolved;
                 }
                 break;
@@ -213,6 +299,7 @@ internal static class ContextModifiers
                 words++;
                 if ((mask[j] & ResolvedAll) != 0)
                 {
+                    cue = j;
                     return TriggerStatus.Resolved;
                 }
             }
@@ -240,10 +327,12 @@ internal static class ContextModifiers
             var m = mask[j];
             if (useNegation && (m & NegationPre) != 0)
             {
+                cue = j;
                 return TriggerStatus.Negated;
             }
             if (useResolved && (m & ResolvedPre) != 0)
             {
+                cue = j;
                 return TriggerStatus.Resolved;
             }
             if ((m & Affirm) != 0)
@@ -254,10 +343,12 @@ internal static class ContextModifiers
                 {
                     if (useNegation && (mask[k] & NegationPre) != 0)
                     {
+                        cue = k;
                         return TriggerStatus.Negated;
                     }
                     if (useResolved && (mask[k] & ResolvedPre) != 0)
                     {
+                        cue = k;
                         return TriggerStatus.Resolved;
                     }
                 }
@@ -287,10 +378,12 @@ internal static class ContextModifiers
                 var m = mask[j];
                 if (useHyp && (m & Hypothetical) != 0)
                 {
+                    cue = j;
                     return TriggerStatus.Hypothetical;
                 }
                 if (useHist && (m & Historical) != 0)
                 {
+                    cue = j;
                     return TriggerStatus.Historical;
                 }
                 if ((m & ClauseBreak) != 0)
@@ -327,6 +420,7 @@ internal static class ContextModifiers
                 }
                 if ((m & OtherExperiencer) != 0)
                 {
+                    cue = j;
                     return TriggerStatus.OtherExperiencer;
                 }
                 if ((m & ClauseBreak) != 0)
@@ -337,6 +431,98 @@ internal static class ContextModifiers
         }
 
         return TriggerStatus.Positive;
+    }
+
+    /// <summary>A conditional cue ("اگر", "if"; not a question word) in the trigger's clause, or -1.</summary>
+    private static int ConditionalBefore(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int start)
+    {
+        for (var j = start - 1; j >= 0 && j >= start - ClauseWindow; j--)
+        {
+            if (tokens[j].Kind != TokenKind.Word)
+            {
+                return -1;
+            }
+            if ((mask[j] & (Hypothetical | QuestionWord)) == Hypothetical)
+            {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    private const int QuestionWindow = 3;
+    private const int AnswerWindow = 3;
+
+    /// <summary>The question mark that ends the trigger's sentence within <see cref="QuestionWindow"/> words (other triggers
+    /// of a listed question and conjunctions are free: "تب، سرفه یا تنگی نفس دارد؟"), or -1.</summary>
+    private static int QuestionAfter(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int end)
+    {
+        // Bounded in tokens too, so that a long run of triggers stays linear.
+        var words = 0;
+        for (var j = end; j < tokens.Length && j < end + SentenceWindow; j++)
+        {
+            var t = tokens[j];
+            if (t.Kind == TokenKind.Hard)
+            {
+                return t.Question ? j : -1;
+            }
+            if (t.Kind == TokenKind.Soft || (mask[j] & (InTrigger | Conjunction)) != 0)
+            {
+                continue;
+            }
+            if (++words > QuestionWindow)
+            {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// Reads the answer after a question mark: -1 (a no word among its first <see cref="AnswerWindow"/> words: no, none,
+    /// don't know), +1 (a yes word first: yes, a little, sometimes) or 0 (the answer's own words decide for themselves).
+    /// The speaker ("همسر گفت نه", "Son: no") is skipped; a sentence end or a trigger ends the look.
+    /// </summary>
+    private static int AnswerTo(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int from, out int cue)
+    {
+        cue = -1;
+        var words = 0;
+        for (var j = from; j < tokens.Length && j < from + SentenceWindow && words < AnswerWindow; j++)
+        {
+            var t = tokens[j];
+            if (t.Kind == TokenKind.Hard)
+            {
+                return 0;
+            }
+            if (t.Kind == TokenKind.Soft)
+            {
+                continue;
+            }
+            var m = mask[j];
+            var speaker = (m & (PatientExperiencer | OtherExperiencer)) != 0 ||
+                          (j + 1 < tokens.Length && tokens[j + 1].Colon);
+            if (speaker && (m & (AnswerNo | AnswerYes)) == 0)
+            {
+                continue; // the speaker: "همسر گفت نه", "Son: no", "ج: بله"
+            }
+            words++;
+            if ((m & AnswerNo) != 0)
+            {
+                cue = j;
+                return -1;
+            }
+            if ((m & AnswerYes) != 0 && words == 1)
+            {
+                // A "yes" word opens the answer; further on ("به گفته دختر: «خیلی بی‌قراره»") it is about something else.
+                cue = j;
+                return 1;
+            }
+            if ((m & InTrigger) != 0)
+            {
+                return 0;
+            }
+        }
+        return 0;
     }
 
     /// <summary>True when the trigger at <paramref name="start"/> is (part of a list) right after an adjunct head

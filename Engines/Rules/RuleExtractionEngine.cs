@@ -24,12 +24,18 @@ internal struct Token
     public bool GapFree;
     /// <summary>A colon: "همسر بیمار: ..." introduces reported speech, like "میگه".</summary>
     public bool Colon;
+    /// <summary>A question mark ("تب؟ نه"): the sentence before it asks, the one after it answers.</summary>
+    public bool Question;
     public int TermStart;
     public int TermCount;
 }
 
-/// <summary>One feature decision with the trigger occurrences that support it (offsets into the original text).</summary>
-public readonly record struct RuleHit(string Key, int Start, int End, TriggerStatus Status);
+/// <summary>
+/// One trigger occurrence and its ConText status (offsets into the original text). <see cref="CueStart"/>..<see cref="CueEnd"/>
+/// is the word that decided a status other than Positive ("ندارد", "-", "نه" answering "تب؟", the 37.2 of "T 37.2"); -1 when
+/// none (Positive, or a status decided by the latest-mention rule).
+/// </summary>
+public readonly record struct RuleHit(string Key, int Start, int End, TriggerStatus Status, int CueStart = -1, int CueEnd = -1);
 
 /// <summary>
 /// The embedded rule engine: Persian normalisation, a per-feature lexicon of trigger phrases matched over
@@ -86,9 +92,28 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
         for (var i = 0; i < keys.Count; i++)
         {
             var key = keys[i];
-            if (!_lexicon.FeatureIndex.TryGetValue(key, out var f) || analysis.Positive[f] is not { Count: > 0 } spans)
+            if (!_lexicon.FeatureIndex.TryGetValue(key, out var f))
             {
                 result[i] = FeatureAnswer.Negative(key);
+                continue;
+            }
+            EvidenceSpan[] discounted = [];
+            if (analysis.Denied[f] is { Count: > 0 } denied)
+            {
+                discounted = new EvidenceSpan[denied.Count];
+                for (var k = 0; k < denied.Count; k++)
+                {
+                    var (s, e, status, cs, ce) = denied[k];
+                    discounted[k] = new EvidenceSpan(s, e, text[s..e], EvidenceSource.Text)
+                    {
+                        Status = StatusName(status),
+                        Cue = cs >= 0 ? new EvidenceSpan(cs, ce, text[cs..ce], EvidenceSource.Text) : null,
+                    };
+                }
+            }
+            if (analysis.Positive[f] is not { Count: > 0 } spans)
+            {
+                result[i] = discounted.Length == 0 ? FeatureAnswer.Negative(key) : FeatureAnswer.Negative(key) with { Discounted = discounted };
                 continue;
             }
             var evidence = new EvidenceSpan[spans.Count];
@@ -97,10 +122,20 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                 var (s, e) = spans[k];
                 evidence[k] = new EvidenceSpan(s, e, text[s..e], EvidenceSource.Text);
             }
-            result[i] = new FeatureAnswer(key, FeatureValue.True, evidence);
+            result[i] = new FeatureAnswer(key, FeatureValue.True, evidence) { Discounted = discounted };
         }
         return result;
     }
+
+    private static string StatusName(TriggerStatus status) => status switch
+    {
+        TriggerStatus.Negated => MentionStatus.Negated,
+        TriggerStatus.Resolved => MentionStatus.Resolved,
+        TriggerStatus.Historical => MentionStatus.Historical,
+        TriggerStatus.Hypothetical => MentionStatus.Hypothetical,
+        TriggerStatus.OtherExperiencer => MentionStatus.OtherExperiencer,
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
 
     /// <summary>Every trigger occurrence with its ConText status (for tests and error analysis; offsets into the original text).</summary>
     public IReadOnlyList<RuleHit> Explain(string text)
@@ -112,19 +147,23 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
     private sealed class Analysis
     {
         public required List<(int Start, int End)>?[] Positive { get; init; }
+        /// <summary>Per feature: the mentions that did not count, with their status and cue span (-1 when none).</summary>
+        public required List<(int Start, int End, TriggerStatus Status, int CueStart, int CueEnd)>?[] Denied { get; init; }
         public required List<RuleHit> Hits { get; init; }
     }
 
-    private readonly record struct Match(int Entry, int Start, int End, int Weight);
+    /// <summary>An entry occurrence; <paramref name="Vital"/> is +1 / -1 for a vital sign read as abnormal / normal.</summary>
+    private readonly record struct Match(int Entry, int Start, int End, int Weight, sbyte Vital = 0);
 
     private Analysis Analyse(string text, bool explain)
     {
         var featureCount = _lexicon.FeatureKeys.Count;
         var positive = new List<(int, int)>?[featureCount];
+        var denied = new List<(int, int, TriggerStatus, int, int)>?[featureCount];
         var hits = new List<RuleHit>();
         if (string.IsNullOrWhiteSpace(text))
         {
-            return new Analysis { Positive = positive, Hits = hits };
+            return new Analysis { Positive = positive, Denied = denied, Hits = hits };
         }
 
         var norm = PersianNormalizer.Normalize(text);
@@ -176,6 +215,11 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             }
         }
 
+        if (_lexicon.Vitals.Length > 0)
+        {
+            FindVitals(norm.Text, tokenSpan, termsArray, matches);
+        }
+
         // Triggers: per feature, leftmost-longest without overlap (pseudo-triggers compete and block).
         matches.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start)
             : a.End != b.End ? b.End.CompareTo(a.End) : b.Weight.CompareTo(a.Weight));
@@ -199,7 +243,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             {
                 protectedTokens[k] = true;
             }
-            if (entry.Kind == EntryKind.Trigger)
+            if (entry.Kind is EntryKind.Trigger or EntryKind.Vital)
             {
                 selected.Add(m);
             }
@@ -268,6 +312,14 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
         }
         for (var k = 0; k < tokenSpan.Length; k++)
         {
+            if ((mask[k] & ContextModifiers.ObjectMarker) != 0)
+            {
+                // "بچه‌هاش رو نمیشناسه", "ما رو نمیشناسه": a relative marked as the object is not the subject.
+                for (var j = k - 1; j >= 0 && (mask[j] & ContextModifiers.OtherExperiencer) != 0; j--)
+                {
+                    mask[j] &= ~ContextModifiers.OtherExperiencer;
+                }
+            }
             if ((mask[k] & ContextModifiers.PseudoModifier) != 0)
             {
                 mask[k] = ContextModifiers.PseudoModifier | (mask[k] & (ContextModifiers.InnerNegation | ContextModifiers.InnerVerb | ContextModifiers.InTrigger));
@@ -276,10 +328,20 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
 
         var statuses = scratch.Statuses;
         statuses.Clear();
+        var cues = scratch.Cues;
+        cues.Clear();
         foreach (var m in selected)
         {
             var entry = entries[m.Entry];
-            statuses.Add(ContextModifiers.Resolve(tokenSpan, mask, m.Start, m.End, _lexicon.Ignored[entry.Feature], tokenSpan[m.Start].Latin));
+            if (m.Vital < 0)
+            {
+                // A normal value denies the feature ("تب ۳۷.۲", "T 36.8"); the number is the cue.
+                statuses.Add(TriggerStatus.Negated);
+                cues.Add(m.End - 1);
+                continue;
+            }
+            statuses.Add(ContextModifiers.Resolve(tokenSpan, mask, m.Start, m.End, _lexicon.Ignored[entry.Feature], tokenSpan[m.Start].Latin, out var cue));
+            cues.Add(cue);
         }
 
         // The latest word on the patient's present state wins: a positive mention followed, after a present-time cue,
@@ -294,10 +356,13 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             {
                 nowBefore[k + 1] = nowBefore[k] + ((mask[k] & ContextModifiers.Now) != 0 ? 1 : 0);
             }
-            var lastDenial = scratch.LastDenial(entries.Length);
+            // A state feature (fever) is one fact about the patient: every entry of it shares one key.
+            var states = _lexicon.StateFeatures;
+            var lastDenial = scratch.LastDenial(entries.Length + featureCount);
             for (var a = selected.Count - 1; a >= 0; a--)
             {
-                var entryId = selected[a].Entry;
+                var feature = entries[selected[a].Entry].Feature;
+                var entryId = states[feature] ? entries.Length + feature : selected[a].Entry;
                 var status = statuses[a];
                 if (status is TriggerStatus.Negated or TriggerStatus.Resolved)
                 {
@@ -310,11 +375,13 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                          nowBefore[lastDenial[entryId]] > nowBefore[selected[a].End])
                 {
                     statuses[a] = TriggerStatus.Resolved;
+                    cues[a] = -1;
                 }
             }
             for (var a = 0; a < selected.Count; a++)
             {
                 lastDenial[selected[a].Entry] = -1;
+                lastDenial[entries.Length + entries[selected[a].Entry].Feature] = -1;
             }
         }
 
@@ -324,17 +391,22 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             var entry = entries[m.Entry];
             var status = statuses[si];
             var (os, oe) = norm.ToOriginal(tokenSpan[m.Start].Start, tokenSpan[m.End - 1].End);
+            var (cs, ce) = cues[si] >= 0 ? norm.ToOriginal(tokenSpan[cues[si]].Start, tokenSpan[cues[si]].End) : (-1, -1);
             if (explain)
             {
-                hits.Add(new RuleHit(_lexicon.FeatureKeys[entry.Feature], os, oe, status));
+                hits.Add(new RuleHit(_lexicon.FeatureKeys[entry.Feature], os, oe, status, cs, ce));
             }
             if (status == TriggerStatus.Positive)
             {
                 (positive[entry.Feature] ??= []).Add((os, oe));
             }
+            else
+            {
+                (denied[entry.Feature] ??= []).Add((os, oe, status, cs, ce));
+            }
         }
 
-        return new Analysis { Positive = positive, Hits = hits };
+        return new Analysis { Positive = positive, Denied = denied, Hits = hits };
     }
 
 
@@ -388,6 +460,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             var next = end;
             var counted = 0;
             var free = 0;
+            var crossedQuestion = false;
             while (next < tokens.Length)
             {
                 var r = MatchFrom(segments, index + 1, next, tokens, terms);
@@ -400,6 +473,13 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                     break;
                 }
                 ref readonly var skipped = ref tokens[next];
+                if (skipped.Question && !crossedQuestion && segment.GapAfter > 0)
+                {
+                    // A short question and its answer read as one clause: "اشتها؟ خیلی کم", "Eating? Hardly anything".
+                    crossedQuestion = true;
+                    next++;
+                    continue;
+                }
                 if (skipped.Kind != TokenKind.Word || skipped.GapBlock)
                 {
                     break;
@@ -458,6 +538,8 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
         public readonly List<Match> Matches = new(64);
         public readonly List<Match> Selected = new(32);
         public readonly List<TriggerStatus> Statuses = new(32);
+        /// <summary>Per selected trigger: the token of the cue that decided its status, or -1.</summary>
+        public readonly List<int> Cues = new(32);
         private bool[] _protected = new bool[256];
         private uint[] _mask = new uint[256];
 
@@ -510,6 +592,106 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
     [ThreadStatic]
     private static Scratch? t_scratch;
 
+    /// <summary>
+    /// Whether the sign character at <paramref name="i"/> is shorthand. "+", "↓", "↑", "↔" always are; "-" only when it
+    /// follows a word and no word follows it ("تب-", "SOB - ،"), so hyphens ("تونیک-کلونیک"), ranges ("۲-۳") and
+    /// dialogue dashes ("تب؟ - نه") are not.
+    /// </summary>
+    private static bool IsSign(string s, int i, List<Token> tokens)
+    {
+        if (s[i] != '-')
+        {
+            return true;
+        }
+        var j = i;
+        while (j < s.Length && s[j] == '-')
+        {
+            j++;
+        }
+        if (j < s.Length && PersianNormalizer.IsWordChar(s[j]))
+        {
+            return false;
+        }
+        return tokens.Count > 0 && tokens[^1].Kind == TokenKind.Word && tokens[^1].End >= i - 1;
+    }
+
+    /// <summary>
+    /// Vital signs: a number within a few words after a cue of a <c>[vital:KEY]</c> section ("T=۳۸.۵", "دمای زیر بغل ۳۸.۱",
+    /// "Temperature? - 38.2", "O2sat ۸۷٪") becomes a match of the vital's entry from the cue to the number, marked abnormal
+    /// or normal. One backward look of at most <see cref="VitalGap"/> words per number: linear.
+    /// </summary>
+    private void FindVitals(string text, ReadOnlySpan<Token> tokens, List<int> terms, List<Match> matches)
+    {
+        var cueTerms = _lexicon.VitalCueTerms;
+        var vitals = _lexicon.Vitals;
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            if (tokens[i].Kind != TokenKind.Word || !TryNumber(text, tokens[i], out var value))
+            {
+                continue;
+            }
+            var words = 0;
+            var questions = 0;
+            for (var j = i - 1; j >= 0 && words <= VitalGap; j--)
+            {
+                ref readonly var t = ref tokens[j];
+                if (t.Kind == TokenKind.Hard && !(t.Question && questions++ == 0))
+                {
+                    break;
+                }
+                if (t.Kind != TokenKind.Word)
+                {
+                    continue;
+                }
+                uint cue = 0;
+                for (var k = 0; k < t.TermCount; k++)
+                {
+                    cue |= cueTerms[terms[t.TermStart + k]];
+                }
+                if (cue != 0)
+                {
+                    for (var v = 0; v < vitals.Length; v++)
+                    {
+                        var vital = vitals[v];
+                        if ((cue & (1u << v)) != 0 && value >= vital.Min && value <= vital.Max)
+                        {
+                            matches.Add(new Match(vital.EntryId, j, i + 1, 0, vital.IsAbnormal(value) ? (sbyte)1 : (sbyte)-1));
+                            break;
+                        }
+                    }
+                    break;
+                }
+                if (TryNumber(text, t, out _))
+                {
+                    break; // the nearer number has its own cue
+                }
+                words++;
+            }
+        }
+
+    }
+
+    private static bool TryNumber(string text, in Token t, out double value)
+    {
+        value = 0;
+        if (!char.IsAsciiDigit(text[t.Start]))
+        {
+            return false;
+        }
+        var span = text.AsSpan(t.Start, t.End - t.Start);
+            // "38/5" is how a decimal is often written in Persian; "7/10" (a score) and "110/70" are not decimals.
+        var slash = span.IndexOf('/');
+        if (slash >= 0)
+        {
+            span = span.Length - slash == 2 ? string.Concat(span[..slash], ".", span[(slash + 1)..]) : span[..slash];
+        }
+        return double.TryParse(span, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
+
+    private const int VitalGap = 4;
+
+    private static bool IsPersianLetter(char c) => c >= '\u0600' && c <= '\u06FF' && char.IsLetter(c);
+
     private void Tokenize(string s, List<int> terms, List<Token> tokens)
     {
         tokens.Clear();
@@ -526,6 +708,11 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                     var d = s[i];
                     if (PersianNormalizer.IsWordChar(d))
                     {
+                        // Spelling noise: a Persian word glued to a number ("تب39", "۳۹درجه") is two words.
+                        if ((char.IsAsciiDigit(d) && IsPersianLetter(s[i - 1])) || (IsPersianLetter(d) && char.IsAsciiDigit(s[i - 1])))
+                        {
+                            break;
+                        }
                         i++;
                         continue;
                     }
@@ -562,6 +749,19 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                 });
                 continue;
             }
+            if (RuleLexicon.IsSignChar(c) && IsSign(s, i, tokens))
+            {
+                // A shorthand sign ("+++", "↓↓", "تب-"): one word token for the run, read as the sign.
+                var start = i;
+                while (i < s.Length && s[i] == c)
+                {
+                    i++;
+                }
+                var termStart = terms.Count;
+                _lexicon.TermsOf(s.AsSpan(start, 1), terms);
+                tokens.Add(new Token { Start = start, End = i, Kind = TokenKind.Word, TermStart = termStart, TermCount = terms.Count - termStart });
+                continue;
+            }
             var kind = c switch
             {
                 '.' or ';' or '!' or '?' or '\n' or '…' => TokenKind.Hard,
@@ -578,12 +778,13 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                     {
                         prev.Kind = TokenKind.Hard;
                     }
+                    prev.Question |= c == '?';
                     prev.End = i + 1;
                     tokens[^1] = prev;
                 }
                 else
                 {
-                    tokens.Add(new Token { Start = i, End = i + 1, Kind = kind, Colon = c == ':' });
+                    tokens.Add(new Token { Start = i, End = i + 1, Kind = kind, Colon = c == ':', Question = c == '?' });
                 }
             }
             i++;

@@ -53,6 +53,41 @@ public enum EntryKind : byte
     /// <summary>A present-time cue ("الان", "امروز", "از آن زمان"): a later negated or resolved mention of the same
     /// trigger after it overrides an earlier positive one ("دیروز تب داشت؛ امروز تب ندارد").</summary>
     Now,
+    /// <summary>A shorthand sign that denies the item it is attached to ("تب-", "SOB -", "تب/لرز -"): it negates only the
+    /// trigger (or the run of triggers) right before it, never an earlier item of a list.</summary>
+    SignNegative,
+    /// <summary>The first words of an answer that deny what a short question asked ("تب؟ نه", "هیچ‌کدوم", "none of them",
+    /// "don't know").</summary>
+    AnswerNo,
+    /// <summary>The first words of an answer that confirm what a short question asked ("آره", "یه کم", "sometimes").</summary>
+    AnswerYes,
+    /// <summary>A question word ("آیا", "whether"): hypothetical, unless a yes answer follows the question.</summary>
+    QuestionWord,
+    /// <summary>An object marker ("رو", "را"): a relative right before it is the object, not the subject.</summary>
+    ObjectMarker,
+    /// <summary>Opens a double negation ("نه اینکه", "it's not that"): a negated trigger right after it is asserted.</summary>
+    DoubleNegation,
+    /// <summary>A measured value (temperature, oxygen saturation) decided by a threshold: see <see cref="VitalSign"/>.</summary>
+    Vital,
+}
+
+/// <summary>
+/// A vital sign read as a feature: a cue word ("T", "دمای", "O2sat") followed within a few words by a number. A value on
+/// the abnormal side of the threshold is a trigger of the feature (still subject to the modifiers: "اگر بالای ۳۸ رفت");
+/// a value on the normal side denies the feature ("تب ۳۷.۲", "T 36.8"). Values outside the plausible range are not read.
+/// </summary>
+internal sealed class VitalSign
+{
+    public required int Feature { get; init; }
+    /// <summary>The entry id that stands for this vital's matches (for the latest-mention rule and the hit list).</summary>
+    public required int EntryId { get; init; }
+    public required double Threshold { get; init; }
+    /// <summary>True: abnormal at or above the threshold (temperature); false: abnormal below it (saturation).</summary>
+    public required bool AtLeast { get; init; }
+    public required double Min { get; init; }
+    public required double Max { get; init; }
+
+    public bool IsAbnormal(double value) => AtLeast ? value >= Threshold : value < Threshold;
 }
 
 /// <summary>Modifiers a feature can opt out of (a request phrased "if possible ..." is still a request).</summary>
@@ -165,6 +200,10 @@ public sealed class RuleLexicon
         var byFirst = new List<(int Entry, int Phrase)>[termCount];
         foreach (var entry in entries)
         {
+            if (entry.Segments.Length == 0)
+            {
+                continue; // a vital sign: found by the engine's number scan, not by phrase
+            }
             var phrases = entry.Segments[0].Phrases;
             for (var p = 0; p < phrases.Length; p++)
             {
@@ -201,6 +240,16 @@ public sealed class RuleLexicon
 
     /// <summary>Indexed by term id: true for words a gap skips without counting them.</summary>
     internal bool[] GapFreeTerms { get; private init; } = [];
+
+    /// <summary>Indexed by term id: the vital signs (index into <see cref="Vitals"/>) the word is a cue of, as a bit set.</summary>
+    internal uint[] VitalCueTerms { get; private init; } = [];
+
+    /// <summary>The vital signs of the <c>[vital:KEY]</c> sections.</summary>
+    internal VitalSign[] Vitals { get; private init; } = [];
+
+    /// <summary>Per feature: <c>@state</c> — one state of the whole patient (fever): the latest word on it wins whichever
+    /// entry says it ("تب ۳۹ داشت ... امروز دمایش ۳۶.۸").</summary>
+    internal bool[] StateFeatures { get; private init; } = [];
 
     /// <summary>Number of entries (triggers, pseudo-triggers and modifier cues).</summary>
     public int EntryCount => Entries.Length;
@@ -333,6 +382,9 @@ public sealed class RuleLexicon
 
         var currentFeature = -1;
         EntryKind? currentModifier = null;
+        var vitalSpecs = new List<(int Feature, List<int> Cues, double Threshold, bool AtLeast, double Min, double Max)>();
+        var currentVital = -1;
+        var stateFeatures = new HashSet<int>();
         var lineNo = 0;
         foreach (var rawLine in text.Split('\n'))
         {
@@ -360,16 +412,72 @@ public sealed class RuleLexicon
                         currentFeature = features.Count - 1;
                     }
                     currentModifier = null;
+                    currentVital = -1;
                 }
                 else if (header.StartsWith("modifier:", StringComparison.Ordinal))
                 {
                     currentModifier = ParseModifier(header["modifier:".Length..].Trim(), lineNo);
                     currentFeature = -1;
+                    currentVital = -1;
+                }
+                else if (header.StartsWith("vital:", StringComparison.Ordinal))
+                {
+                    var feature = features.IndexOf(header["vital:".Length..].Trim());
+                    if (feature < 0)
+                    {
+                        throw new FormatException($"lexicon line {lineNo}: a vital sign needs its feature section first");
+                    }
+                    vitalSpecs.Add((feature, [], double.NaN, true, double.NegativeInfinity, double.PositiveInfinity));
+                    currentVital = vitalSpecs.Count - 1;
+                    currentFeature = -1;
+                    currentModifier = null;
                 }
                 else
                 {
                     throw new FormatException($"lexicon line {lineNo}: unknown section kind");
                 }
+                continue;
+            }
+            if (currentVital >= 0)
+            {
+                var spec = vitalSpecs[currentVital];
+                var parts = line.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var inv = System.Globalization.CultureInfo.InvariantCulture;
+                switch (parts[0])
+                {
+                    case "cue" when parts.Length == 2:
+                        foreach (var raw in parts[1].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                        {
+                            var isPrefix = raw.EndsWith('*');
+                            var word = PersianNormalizer.NormalizeString(isPrefix ? raw[..^1] : raw);
+                            if (word.Contains(' ', StringComparison.Ordinal))
+                            {
+                                throw new FormatException($"lexicon line {lineNo}: a vital cue is one word");
+                            }
+                            var dict = isPrefix ? prefix : exact;
+                            if (!dict.TryGetValue(word, out var termId))
+                            {
+                                termId = termCount++;
+                                dict[word] = termId;
+                            }
+                            spec.Cues.Add(termId);
+                        }
+                        break;
+                    case "at_least" or "below" when parts.Length == 2:
+                        spec = spec with { Threshold = double.Parse(parts[1], inv), AtLeast = parts[0] == "at_least" };
+                        break;
+                    case "range" when parts.Length == 2 && parts[1].Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var lo, var hi]:
+                        spec = spec with { Min = double.Parse(lo, inv), Max = double.Parse(hi, inv) };
+                        break;
+                    default:
+                        throw new FormatException($"lexicon line {lineNo}: a vital section has 'cue', 'at_least'/'below' and 'range' lines");
+                }
+                vitalSpecs[currentVital] = spec;
+                continue;
+            }
+            if (line == "@state" && currentFeature >= 0)
+            {
+                stateFeatures.Add(currentFeature);
                 continue;
             }
             if (line[0] == '@')
@@ -442,11 +550,15 @@ public sealed class RuleLexicon
                         for (var p = 0; p < parts.Length; p++)
                         {
                             var word = parts[p];
-                            foreach (var ch in word)
+                            // A shorthand sign ("+", "-", "↓") is a token of its own in the notes.
+                            if (!IsSignWord(word))
                             {
-                                if (!IsTokenChar(ch) && !(ch is '.' or '/'))
+                                foreach (var ch in word)
                                 {
-                                    throw new FormatException($"lexicon line {lineNo}: a word contains a separator; write it as two words");
+                                    if (!IsTokenChar(ch) && !(ch is '.' or '/'))
+                                    {
+                                        throw new FormatException($"lexicon line {lineNo}: a word contains a separator; write it as two words");
+                                    }
                                 }
                             }
                             var dict = isPrefix && p == parts.Length - 1 ? prefix : exact;
@@ -498,6 +610,31 @@ public sealed class RuleLexicon
             });
         }
 
+        var vitals = new VitalSign[vitalSpecs.Count];
+        var vitalCues = new uint[termCount];
+        for (var v = 0; v < vitalSpecs.Count; v++)
+        {
+            var spec = vitalSpecs[v];
+            if (double.IsNaN(spec.Threshold) || spec.Cues.Count == 0 || v >= 32)
+            {
+                throw new FormatException($"vital sign {features[spec.Feature]}: needs cues and a threshold (at most 32 vital signs)");
+            }
+            vitals[v] = new VitalSign
+            {
+                Feature = spec.Feature, EntryId = entries.Count, Threshold = spec.Threshold, AtLeast = spec.AtLeast, Min = spec.Min, Max = spec.Max,
+            };
+            entries.Add(new LexiconEntry { Id = entries.Count, Feature = spec.Feature, Kind = EntryKind.Vital, Segments = [] });
+            foreach (var t in spec.Cues)
+            {
+                vitalCues[t] |= 1u << v;
+            }
+        }
+        var states = new bool[features.Count];
+        foreach (var f in stateFeatures)
+        {
+            states[f] = true;
+        }
+
         var blockers = new bool[termCount];
         foreach (var t in gapBlockers)
         {
@@ -508,7 +645,10 @@ public sealed class RuleLexicon
         {
             free[t] = true;
         }
-        return new RuleLexicon("rules-" + hash, [.. features], [.. ignored], exact, prefix, [.. entries], termCount) { GapBlockerTerms = blockers, GapFreeTerms = free };
+        return new RuleLexicon("rules-" + hash, [.. features], [.. ignored], exact, prefix, [.. entries], termCount) 
+        {
+            GapBlockerTerms = blockers, GapFreeTerms = free, VitalCueTerms = vitalCues, Vitals = vitals, StateFeatures = states,
+        };
     }
 
     /// <summary>
@@ -587,6 +727,12 @@ public sealed class RuleLexicon
         return result;
     }
 
+    /// <summary>Shorthand signs that stand as words of their own: present ("+"), absent ("-"), down/up ("↓", "↑"),
+    /// unchanged ("↔"). A run of one sign ("+++", "↓↓") is one token and reads as the sign.</summary>
+    internal static bool IsSignChar(char c) => c is '+' or '-' or '↓' or '↑' or '↔';
+
+    private static bool IsSignWord(string word) => word.Length == 1 && IsSignChar(word[0]);
+
     private static bool IsPersian(char c) => c >= '\u0600' && c <= '\u06FF' && char.IsLetter(c);
 
     /// <summary>Characters a token of the normalised text is made of (see <see cref="RuleExtractionEngine"/>).</summary>
@@ -612,6 +758,12 @@ public sealed class RuleLexicon
         "conjunction" => EntryKind.Conjunction,
         "resolved_all" => EntryKind.ResolvedAll,
         "now" => EntryKind.Now,
+        "sign_negative" => EntryKind.SignNegative,
+        "answer_no" => EntryKind.AnswerNo,
+        "answer_yes" => EntryKind.AnswerYes,
+        "question_word" => EntryKind.QuestionWord,
+        "object_marker" => EntryKind.ObjectMarker,
+        "double_negation" => EntryKind.DoubleNegation,
         _ => throw new FormatException($"lexicon line {lineNo}: unknown modifier section"),
     };
 }
