@@ -15,11 +15,14 @@ namespace ClinicalAspire.Testing;
 /// </summary>
 public static class StackLauncher
 {
+    /// <param name="configure">Changes to the application model before it is built (environment of resources, loggers).</param>
     public static async Task<DistributedApplication> StartAsync(
-        IEnumerable<string> settings, IReadOnlyList<string> resources, TimeSpan timeout)
+        IEnumerable<string> settings, IReadOnlyList<string> resources, TimeSpan timeout,
+        Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [.. settings], (options, _) => options.DisableDashboard = true);
+        configure?.Invoke(builder);
         var captured = new ResourceLogCapture();
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
