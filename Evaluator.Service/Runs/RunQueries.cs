@@ -164,25 +164,26 @@ public sealed class RunQueries(
         RequestErrors.ThrowIfInvalid(InputLimits.Range(request.BootstrapResamples, "bootstrap_resamples", 0, InputLimits.MaxBootstrapResamples));
         var resamples = request.BootstrapResamples <= 0 ? options.Value.DefaultBootstrapResamples : request.BootstrapResamples;
         var response = new CompareRunsResponse();
-        var loaded = new List<(RunInfo Run, Dictionary<string, RecordPrediction> Predictions)>();
         foreach (var (runId, index) in request.RunIds.Select((id, i) => (id, i)))
         {
-            var run = RequireRecords(await GetRunAsync(runId, $"run_ids[{index}]"));
-            var predictions = await OrderedPredictionsAsync(run).ToDictionaryAsync(p => p.RecordId);
-            loaded.Add((run, predictions));
-            response.Runs.Add(run);
+            response.Runs.Add(RequireRecords(await GetRunAsync(runId, $"run_ids[{index}]")));
         }
-        var baseline = loaded[0];
-        foreach (var (other, index) in loaded.Select((run, i) => (run, i)).Skip(1))
+        var baseline = response.Runs[0];
+        foreach (var (other, index) in response.Runs.Select((run, i) => (run, i)).Skip(1))
         {
-            if (other.Run.DatasetId != baseline.Run.DatasetId)
+            if (other.DatasetId != baseline.DatasetId)
             {
                 throw new RpcException(new Status(StatusCode.InvalidArgument,
                     $"run_ids[0] and run_ids[{index}] are on different datasets; comparisons pair records of one dataset"));
             }
-            var comparison = scoring.Compare(baseline.Predictions, other.Predictions, baseline.Run.ExcludeMissing, resamples);
-            comparison.BaselineRunId = baseline.Run.RunId;
-            comparison.RunId = other.Run.RunId;
+        }
+        // Each run reduced to its table of cell codes as its pages are read: no run's predictions are held whole.
+        var baselineTable = await scoring.TableAsync(OrderedPredictionsAsync(baseline), baseline.ExcludeMissing);
+        foreach (var other in response.Runs.Skip(1))
+        {
+            var comparison = scoring.Compare(baselineTable, await scoring.TableAsync(OrderedPredictionsAsync(other), baseline.ExcludeMissing), resamples);
+            comparison.BaselineRunId = baseline.RunId;
+            comparison.RunId = other.RunId;
             response.Comparisons.Add(comparison);
         }
         return response;
