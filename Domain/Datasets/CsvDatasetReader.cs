@@ -10,12 +10,11 @@ internal static class CsvDatasetReader
     private static readonly string[] s_required = ["id", "text", "language"];
     private const string TranslationColumn = "translation";
 
-    public static DatasetParseResult Read(TextReader reader, FeatureCatalogue catalogue, DatasetLimits limits)
+    /// <summary>The valid records, one at a time; every problem goes to <paramref name="errors"/>.</summary>
+    public static IEnumerable<DatasetRecord> Enumerate(TextReader reader, FeatureCatalogue catalogue, DatasetLimits limits, ErrorCollector errors)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var errors = new ErrorCollector(limits.MaxErrors);
         var validator = new RecordValidator(catalogue, limits, errors);
-        var records = new List<DatasetRecord>();
         var options = new CsvReaderOptions
         {
             Separator = ',',
@@ -27,105 +26,142 @@ internal static class CsvDatasetReader
             IncludeValuesInExceptions = false, // values may be clinical text
         };
         using var csv = CsvReader.Create(reader, options, true);
+        // An iterator cannot yield inside a try with a catch: each step is guarded on its own instead.
+        if (!Guarded(() => ReadHeader(csv, validator, errors), errors, out var layout) || layout is null)
+        {
+            yield break; // rows cannot be read against a bad header
+        }
+        while (!errors.Full)
+        {
+            if (!Guarded(() => ReadRow(csv, layout, validator, errors), errors, out var row))
+            {
+                yield break;
+            }
+            if (!row.More)
+            {
+                break;
+            }
+            if (row.Record is not null)
+            {
+                yield return row.Record;
+            }
+        }
+        if (errors.Full && Guarded(csv.Read, errors, out var more) && more)
+        {
+            errors.Add((int)csv.LineNumber, null, "stopped reading: too many errors");
+        }
+    }
+
+    /// <summary>Where the columns are; null (with errors) when the header is unusable.</summary>
+    private sealed record Layout(int Fields, int Id, int Text, int Language, int Translation, IReadOnlyList<(int Index, string Key)> Features);
+
+    private static Layout? ReadHeader(CsvReader csv, RecordValidator validator, ErrorCollector errors)
+    {
+        var header = csv.Headers.Select(h => h ?? "").ToArray();
+        const int headerLine = 1;
+        if (header.Length == 0 || header.All(string.IsNullOrWhiteSpace))
+        {
+            errors.Add(headerLine, null, "empty file: no header row");
+            return null;
+        }
+        var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var featureColumns = new List<(int Index, string Key)>();
+        for (int i = 0; i < header.Length; i++)
+        {
+            var name = header[i].Trim().TrimStart('\uFEFF');
+            if (!columns.TryAdd(name, i))
+            {
+                errors.Add(headerLine, null, $"duplicate column (column {i + 1} repeats column {columns[name] + 1})");
+                continue;
+            }
+            if (s_required.Contains(name, StringComparer.OrdinalIgnoreCase) || name.Equals(TranslationColumn, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            if (!validator.Catalogue.Contains(name))
+            {
+                validator.UnknownFeature(headerLine, null, $"column {i + 1}");
+                continue;
+            }
+            featureColumns.Add((i, name));
+        }
+        foreach (var required in s_required)
+        {
+            if (!columns.ContainsKey(required))
+            {
+                errors.Add(headerLine, null, $"missing required column '{required}'");
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+        return new Layout(header.Length, columns["id"], columns["text"], columns["language"],
+            columns.TryGetValue(TranslationColumn, out var t) ? t : -1, featureColumns);
+    }
+
+    /// <summary>The next row: More false at the end (or at the record limit); Record null when the row has errors.</summary>
+    private static (bool More, DatasetRecord? Record) ReadRow(CsvReader csv, Layout layout, RecordValidator validator, ErrorCollector errors)
+    {
+        if (!csv.Read())
+        {
+            return (false, null);
+        }
+        int line = (int)csv.LineNumber;
+        if (!validator.CheckCount(line))
+        {
+            return (false, null);
+        }
+        if (csv.FieldCount != layout.Fields)
+        {
+            errors.Add(line, null, $"row has {csv.FieldCount} fields, the header has {layout.Fields}");
+            return (true, null);
+        }
+        int before = errors.Count;
+        var id = Field(csv, layout.Id).Trim();
+        bool idOk = validator.CheckId(line, id);
+        string? reportId = idOk ? id : null;
+        var text = Field(csv, layout.Text);
+        validator.CheckText(line, reportId, text);
+        var language = Field(csv, layout.Language).Trim();
+        validator.CheckLanguage(line, reportId, language);
+        string? translation = layout.Translation >= 0 ? Field(csv, layout.Translation) : null;
+        if (string.IsNullOrWhiteSpace(translation))
+        {
+            translation = null;
+        }
+        else
+        {
+            validator.CheckSize(line, reportId, translation, "translation");
+        }
+        var labels = validator.EmptyLabels();
+        foreach (var (index, key) in layout.Features)
+        {
+            if (!TryLabel(Field(csv, index), out var value))
+            {
+                errors.Add(line, reportId, $"bad label value for '{key}' (expected true, false, 1, 0, yes, no or empty)");
+                continue;
+            }
+            labels[key] = value;
+        }
+        return (true, errors.Count == before && idOk ? new DatasetRecord(id, text, language, translation, labels) : null);
+    }
+
+    /// <summary>Runs one step of reading; false (with an error naming the line only) when the CSV is malformed.</summary>
+    private static bool Guarded<T>(Func<T> step, ErrorCollector errors, out T value)
+    {
         try
         {
-            var header = csv.Headers.Select(h => h ?? "").ToArray();
-            const int headerLine = 1;
-            if (header.Length == 0 || header.All(string.IsNullOrWhiteSpace))
-            {
-                errors.Add(headerLine, null, "empty file: no header row");
-                return Fail(errors);
-            }
-            var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            var featureColumns = new List<(int Index, string Key)>();
-            for (int i = 0; i < header.Length; i++)
-            {
-                var name = header[i].Trim().TrimStart('\uFEFF');
-                if (!columns.TryAdd(name, i))
-                {
-                    errors.Add(headerLine, null, $"duplicate column (column {i + 1} repeats column {columns[name] + 1})");
-                    continue;
-                }
-                if (s_required.Contains(name, StringComparer.OrdinalIgnoreCase) || name.Equals(TranslationColumn, StringComparison.OrdinalIgnoreCase))
-                {
-                    continue;
-                }
-                if (!catalogue.Contains(name))
-                {
-                    validator.UnknownFeature(headerLine, null, $"column {i + 1}");
-                    continue;
-                }
-                featureColumns.Add((i, name));
-            }
-            foreach (var required in s_required)
-            {
-                if (!columns.ContainsKey(required))
-                {
-                    errors.Add(headerLine, null, $"missing required column '{required}'");
-                }
-            }
-            if (errors.Count > 0)
-            {
-                return Fail(errors); // rows cannot be read against a bad header
-            }
-            int idColumn = columns["id"], textColumn = columns["text"], languageColumn = columns["language"];
-            int translationColumn = columns.TryGetValue(TranslationColumn, out var t) ? t : -1;
-
-            while (!errors.Full && csv.Read())
-            {
-                int line = (int)csv.LineNumber;
-                if (!validator.CheckCount(line))
-                {
-                    break;
-                }
-                if (csv.FieldCount != header.Length)
-                {
-                    errors.Add(line, null, $"row has {csv.FieldCount} fields, the header has {header.Length}");
-                    continue;
-                }
-                int before = errors.Count;
-                var id = Field(csv, idColumn).Trim();
-                bool idOk = validator.CheckId(line, id);
-                string? reportId = idOk ? id : null;
-                var text = Field(csv, textColumn);
-                validator.CheckText(line, reportId, text);
-                var language = Field(csv, languageColumn).Trim();
-                validator.CheckLanguage(line, reportId, language);
-                string? translation = translationColumn >= 0 ? Field(csv, translationColumn) : null;
-                if (string.IsNullOrWhiteSpace(translation))
-                {
-                    translation = null;
-                }
-                else
-                {
-                    validator.CheckSize(line, reportId, translation, "translation");
-                }
-                var labels = validator.EmptyLabels();
-                foreach (var (index, key) in featureColumns)
-                {
-                    if (!TryLabel(Field(csv, index), out var value))
-                    {
-                        errors.Add(line, reportId, $"bad label value for '{key}' (expected true, false, 1, 0, yes, no or empty)");
-                        continue;
-                    }
-                    labels[key] = value;
-                }
-                if (errors.Count == before && idOk)
-                {
-                    records.Add(new DatasetRecord(id, text, language, translation, labels));
-                }
-            }
-            if (errors.Full && csv.Read())
-            {
-                errors.Add((int)csv.LineNumber, null, "stopped reading: too many errors");
-            }
+            value = step();
+            return true;
         }
         catch (CsvFormatException ex)
         {
             // Report the position only: the content of a malformed row may be clinical text.
             errors.Add((int)Math.Max(1, ex.LineNumber), null, "malformed CSV (unbalanced or stray quotes)");
+            value = default!;
+            return false;
         }
-        return errors.Count == 0 ? new DatasetParseResult(records, []) : Fail(errors);
     }
 
     private static string Field(CsvReader csv, int index) => csv.GetString(index) ?? "";
@@ -151,6 +187,4 @@ internal static class CsvDatasetReader
                 return false;
         }
     }
-
-    private static DatasetParseResult Fail(ErrorCollector errors) => new([], errors.Errors, errors.Truncated);
 }

@@ -31,6 +31,15 @@ public sealed record DatasetParseResult(IReadOnlyList<DatasetRecord> Records, IR
     public bool IsValid => Errors.Count == 0;
 }
 
+/// <summary>
+/// What <see cref="DatasetReader.Scan"/> found: the errors (all or nothing, as <see cref="DatasetParseResult"/>) and,
+/// when there are none, the number of records; the records themselves went to the caller one at a time.
+/// </summary>
+public sealed record DatasetScan(int RecordCount, IReadOnlyList<DatasetError> Errors, bool ErrorsTruncated = false)
+{
+    public bool IsValid => Errors.Count == 0;
+}
+
 /// <summary>A run's predictions for one record; a feature key absent from <see cref="Predictions"/> is missing.</summary>
 public sealed record PredictionRecord(string Id, IReadOnlyDictionary<string, FeatureValue> Predictions);
 

@@ -19,19 +19,67 @@ public static class DatasetReader
     /// </summary>
     public static DatasetParseResult Read(Stream stream, DatasetFormat format, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null)
     {
+        var records = new List<DatasetRecord>();
+        var scan = Scan(stream, format, records.Add, catalogue, limits);
+        return scan.IsValid ? new DatasetParseResult(records, []) : new DatasetParseResult([], scan.Errors, scan.ErrorsTruncated);
+    }
+
+    /// <summary>
+    /// Validates a dataset like <see cref="Read(Stream, DatasetFormat, FeatureCatalogue?, DatasetLimits?)"/> without
+    /// holding its records: each valid record goes to <paramref name="onRecord"/> as it is read, so a caller keeps
+    /// only what it needs (a count, a preview). Records handed over before an error are still handed over: act on
+    /// them only when the scan <see cref="DatasetScan.IsValid"/>.
+    /// </summary>
+    public static DatasetScan Scan(Stream stream, DatasetFormat format, Action<DatasetRecord>? onRecord = null, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null)
+    {
         limits ??= DatasetLimits.Default;
         if (Utf8Lines.Check(ref stream, limits.MaxErrors) is { Count: > 0 } invalid)
         {
-            return new DatasetParseResult([], invalid);
+            return new DatasetScan(0, invalid);
         }
         using var reader = new StreamReader(stream, Utf8Lines.Strict, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-        return format switch
+        var errors = new ErrorCollector(limits.MaxErrors);
+        var count = 0;
+        foreach (var record in Enumerate(reader, format, catalogue ?? FeatureCatalogue.Default, limits, errors))
         {
-            DatasetFormat.Jsonl => ReadJsonl(reader, catalogue, limits),
-            DatasetFormat.Csv => ReadCsv(reader, catalogue, limits),
+            count++;
+            onRecord?.Invoke(record);
+        }
+        return new DatasetScan(errors.Count == 0 ? count : 0, errors.Errors, errors.Truncated);
+    }
+
+    /// <summary>
+    /// The records of a dataset that <see cref="Scan"/> found valid, read again one at a time (a second pass over
+    /// the same bytes), for a caller that writes them somewhere in batches. Throws <see cref="InvalidDataException"/>
+    /// at the first error: the content is not what was scanned.
+    /// </summary>
+    public static IEnumerable<DatasetRecord> ReadValid(Stream stream, DatasetFormat format, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null)
+    {
+        limits ??= DatasetLimits.Default;
+        using var reader = new StreamReader(stream, Utf8Lines.Strict, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        var errors = new ErrorCollector(limits.MaxErrors);
+        foreach (var record in Enumerate(reader, format, catalogue ?? FeatureCatalogue.Default, limits, errors))
+        {
+            if (errors.Count > 0)
+            {
+                break;
+            }
+            yield return record;
+        }
+        if (errors.Count > 0)
+        {
+            throw new InvalidDataException($"the dataset is not valid ({errors.Errors[0]}); scan it first");
+        }
+    }
+
+    /// <summary>The valid records of <paramref name="reader"/>, one at a time; every problem goes to <paramref name="errors"/>.</summary>
+    internal static IEnumerable<DatasetRecord> Enumerate(TextReader reader, DatasetFormat format, FeatureCatalogue catalogue, DatasetLimits limits, ErrorCollector errors) =>
+        format switch
+        {
+            DatasetFormat.Jsonl => EnumerateJsonl(reader, catalogue, limits, errors),
+            DatasetFormat.Csv => CsvDatasetReader.Enumerate(reader, catalogue, limits, errors),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
         };
-    }
 
     /// <summary>Reads JSONL text.</summary>
     public static DatasetParseResult ReadJsonl(string content, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null)
@@ -49,17 +97,26 @@ public static class DatasetReader
 
     /// <summary>Reads CSV (CsvHelper) from <paramref name="reader"/>.</summary>
     public static DatasetParseResult ReadCsv(TextReader reader, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null) =>
-        CsvDatasetReader.Read(reader, catalogue ?? FeatureCatalogue.Default, limits ?? DatasetLimits.Default);
+        Collect(reader, DatasetFormat.Csv, catalogue, limits);
 
     /// <summary>Reads JSONL from <paramref name="reader"/>.</summary>
-    public static DatasetParseResult ReadJsonl(TextReader reader, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null)
+    public static DatasetParseResult ReadJsonl(TextReader reader, FeatureCatalogue? catalogue = null, DatasetLimits? limits = null) =>
+        Collect(reader, DatasetFormat.Jsonl, catalogue, limits);
+
+    /// <summary>All or nothing: every record, or none and the errors.</summary>
+    private static DatasetParseResult Collect(TextReader reader, DatasetFormat format, FeatureCatalogue? catalogue, DatasetLimits? limits)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        catalogue ??= FeatureCatalogue.Default;
-        limits ??= DatasetLimits.Default;
-        var errors = new ErrorCollector(limits.MaxErrors);
+        var errors = new ErrorCollector((limits ??= DatasetLimits.Default).MaxErrors);
+        var records = Enumerate(reader, format, catalogue ?? FeatureCatalogue.Default, limits, errors).ToList();
+        return errors.Count == 0
+            ? new DatasetParseResult(records, [])
+            : new DatasetParseResult([], errors.Errors, errors.Truncated);
+    }
+
+    private static IEnumerable<DatasetRecord> EnumerateJsonl(TextReader reader, FeatureCatalogue catalogue, DatasetLimits limits, ErrorCollector errors)
+    {
         var validator = new RecordValidator(catalogue, limits, errors);
-        var records = new List<DatasetRecord>();
         foreach (var (lineNumber, line) in JsonlLines.Read(reader))
         {
             if (errors.Full)
@@ -71,15 +128,11 @@ public static class DatasetReader
             {
                 break;
             }
-            var record = ParseLine(line, lineNumber, validator, errors);
-            if (record is not null)
+            if (ParseLine(line, lineNumber, validator, errors) is { } record)
             {
-                records.Add(record);
+                yield return record;
             }
         }
-        return errors.Count == 0
-            ? new DatasetParseResult(records, [])
-            : new DatasetParseResult([], errors.Errors, errors.Truncated);
     }
 
     private static DatasetRecord? ParseLine(string line, int lineNumber, RecordValidator validator, ErrorCollector errors)

@@ -22,55 +22,74 @@ public sealed class DatasetImporter(EvaluatorStore store, FeatureCatalogue catal
 
     public ValidateDatasetResponse Validate(ImportDatasetRequest request)
     {
-        var (parsed, _) = Parse(request);
-        var response = new ValidateDatasetResponse { Valid = parsed.IsValid, RecordCount = parsed.Records.Count };
-        response.Errors.AddRange(parsed.Errors.Select(ToContract));
-        response.Preview.AddRange(parsed.Records.Take(PreviewRecords).Select(ToContract));
+        var (format, _) = CheckRequest(request);
+        var preview = new List<ProtoRecord>(PreviewRecords);
+        using var stream = Open(request);
+        var scan = DatasetReader.Scan(stream, format, record =>
+        {
+            if (preview.Count < PreviewRecords)
+            {
+                preview.Add(ToContract(record));
+            }
+        }, catalogue);
+        var response = new ValidateDatasetResponse { Valid = scan.IsValid, RecordCount = scan.RecordCount };
+        response.Errors.AddRange(scan.Errors.Select(ToContract));
+        if (scan.IsValid)
+        {
+            response.Preview.AddRange(preview);
+        }
         return response;
     }
 
+    /// <summary>
+    /// Two passes over the upload, neither holding its records: the first validates and sums up (ids kept only to
+    /// find duplicates), the second, only for a valid file, converts and writes a batch at a time. Nothing is written
+    /// for an invalid file, and the records are written under a key nothing points at until the info is stored.
+    /// </summary>
     public async Task<DatasetInfo> ImportAsync(ImportDatasetRequest request)
     {
-        var (parsed, datasetId) = Parse(request);
-        if (!parsed.IsValid)
+        var (format, datasetId) = CheckRequest(request);
+        var summary = new Summary(catalogue);
+        DatasetScan scan;
+        using (var stream = Open(request))
+        {
+            scan = DatasetReader.Scan(stream, format, summary.Add, catalogue);
+        }
+        if (!scan.IsValid)
         {
             // Lines and rules only: the details are logged by some clients, record ids stay in ValidateDataset's answer.
-            var first = parsed.Errors.Take(5).Select(e => $"line {e.Line}: {e.Message}");
+            var first = scan.Errors.Take(5).Select(e => $"line {e.Line}: {e.Message}");
             throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"the dataset has {parsed.Errors.Count}{(parsed.ErrorsTruncated ? "+" : "")} error(s); nothing was stored. {string.Join("; ", first)}"));
+                $"the dataset has {scan.Errors.Count}{(scan.ErrorsTruncated ? "+" : "")} error(s); nothing was stored. {string.Join("; ", first)}"));
         }
-        if (parsed.Records.Count == 0)
+        if (scan.RecordCount == 0)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "the dataset has no records; nothing was stored"));
         }
 
-        // The summary comes from the parsed records; their contract form is made a batch at a time while they are
-        // written (a second full copy of 100,000 records with their label maps is ~100 MB).
-        var source = parsed.Records;
         var info = new DatasetInfo
         {
             DatasetId = datasetId,
             Name = string.IsNullOrWhiteSpace(request.Name) ? datasetId : request.Name.Trim(),
             Description = request.Description,
-            RecordCount = source.Count,
+            RecordCount = scan.RecordCount,
             CreatedAt = Timestamp.FromDateTime(DateTime.UtcNow),
-            TranslatedRecords = source.Count(r => !string.IsNullOrEmpty(r.Translation)),
+            TranslatedRecords = summary.Translated,
             ContentHash = Convert.ToHexStringLower(SHA256.HashData(request.Content.Span)),
         };
-        info.LabelledFeatures.AddRange(catalogue.Features.Select(f => f.Key)
-            .Where(key => source.Any(r => r.Labels.TryGetValue(key, out var label) && label is not null)));
-        foreach (var group in source.GroupBy(r => r.Language))
+        info.LabelledFeatures.AddRange(catalogue.Features.Select(f => f.Key).Where(summary.Labelled.Contains));
+        foreach (var (language, count) in summary.Languages)
         {
-            info.Languages[group.Key] = group.Count();
+            info.Languages[language] = count;
         }
-        var records = new ContractRecords(source);
         if (await store.IsErasingAsync(datasetId))
         {
             // The erasure deletes the records list by content hash: an identical import now would lose its records.
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"dataset '{datasetId}' is being erased; import it again when the erasure has finished"));
         }
-        if (!await store.SaveDatasetAsync(info, records, request.Replace))
+        using var again = Open(request);
+        if (!await store.SaveDatasetAsync(info, DatasetReader.ReadValid(again, format, catalogue).Select(ToContract), request.Replace))
         {
             throw new RpcException(new Status(StatusCode.AlreadyExists,
                 "a dataset with this dataset_id (or the id derived from name) already exists; set replace to overwrite it"));
@@ -101,7 +120,7 @@ public sealed class DatasetImporter(EvaluatorStore store, FeatureCatalogue catal
         return (predictions, parsed.Errors.Select(ToContract).ToArray());
     }
 
-    private (DatasetParseResult Parsed, string DatasetId) Parse(ImportDatasetRequest request)
+    private (DatasetFormat Format, string DatasetId) CheckRequest(ImportDatasetRequest request)
     {
         RequestErrors.ThrowIfInvalid(InputLimits.Label(request.Name, "name") ?? InputLimits.Description(request.Description, "description"));
         var explicitId = !string.IsNullOrWhiteSpace(request.DatasetId);
@@ -123,12 +142,17 @@ public sealed class DatasetImporter(EvaluatorStore store, FeatureCatalogue catal
             "csv" => DatasetFormat.Csv,
             _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "format must be 'jsonl' or 'csv'")),
         };
-        // The upload's own bytes, not a copy of them; publicly visible, so the UTF-8 check reads this buffer too.
-        using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(request.Content.Memory, out var bytes)
+        return (format, datasetId);
+    }
+
+    /// <summary>
+    /// A stream over the upload's own bytes, not a copy of them (each pass opens its own); publicly visible, so the
+    /// UTF-8 check reads this buffer too.
+    /// </summary>
+    private static MemoryStream Open(ImportDatasetRequest request) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(request.Content.Memory, out var bytes)
             ? new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false, publiclyVisible: true)
             : new MemoryStream(request.Content.ToByteArray(), writable: false);
-        return (DatasetReader.Read(stream, format, catalogue), datasetId);
-    }
 
     private static string Slug(string name)
     {
@@ -149,15 +173,32 @@ public sealed class DatasetImporter(EvaluatorStore store, FeatureCatalogue catal
         return proto;
     }
 
-    /// <summary>The parsed records in their contract form, converted when read (the store reads each once, in batches).</summary>
-    private sealed class ContractRecords(IReadOnlyList<DomainRecord> records) : IReadOnlyList<ProtoRecord>
+    /// <summary>What the dataset's info says of its records, summed up as they are read (nothing of them kept).</summary>
+    private sealed class Summary(FeatureCatalogue catalogue)
     {
-        public ProtoRecord this[int index] => ToContract(records[index]);
+        public int Translated { get; private set; }
 
-        public int Count => records.Count;
+        public SortedDictionary<string, int> Languages { get; } = new(StringComparer.Ordinal);
 
-        public IEnumerator<ProtoRecord> GetEnumerator() => records.Select(ToContract).GetEnumerator();
+        public HashSet<string> Labelled { get; } = new(StringComparer.Ordinal);
 
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        public void Add(DomainRecord record)
+        {
+            if (!string.IsNullOrEmpty(record.Translation))
+            {
+                Translated++;
+            }
+            Languages[record.Language] = Languages.GetValueOrDefault(record.Language) + 1;
+            if (Labelled.Count < catalogue.Features.Count)
+            {
+                foreach (var (key, label) in record.Labels)
+                {
+                    if (label is not null)
+                    {
+                        Labelled.Add(key);
+                    }
+                }
+            }
+        }
     }
 }

@@ -20,6 +20,8 @@ public sealed class RunQueries(
     DatasetImporter importer,
     IOptions<EvaluatorOptions> options)
 {
+    private const int ReadPage = 1000;
+
     /// <summary>The run <paramref name="runId"/>; a malformed id is INVALID_ARGUMENT, an unknown one NOT_FOUND, both naming <paramref name="field"/>.</summary>
     public async Task<RunInfo> GetRunAsync(string runId, string field = "run_id")
     {
@@ -43,21 +45,28 @@ public sealed class RunQueries(
         RequestErrors.ThrowIfInvalid(string.IsNullOrEmpty(request.FeatureKey) || InputLimits.IsFeatureKey(request.FeatureKey)
             ? null : $"feature_key must be {InputLimits.FeatureKeyRule}");
         var run = RequireRecords(await GetRunAsync(request.RunId));
-        var records = await OrderedPredictionsAsync(run);
-        IEnumerable<RecordPrediction> selected = records;
-        if (request.OnlyErrors)
-        {
-            selected = selected.Where(p => IsError(p, request.FeatureKey, run.ExcludeMissing));
-        }
-        else if (!string.IsNullOrEmpty(request.FeatureKey))
-        {
-            selected = selected.Where(p => p.Features.Any(f => f.Key == request.FeatureKey && f.Value == "true")
-                || p.Labels.TryGetValue(request.FeatureKey, out var label) && label == Label.True);
-        }
-        var list = selected.ToList();
-        var response = new ListRunRecordsResponse { Total = list.Count };
+        Func<RecordPrediction, bool> selected = request.OnlyErrors
+            ? p => IsError(p, request.FeatureKey, run.ExcludeMissing)
+            : string.IsNullOrEmpty(request.FeatureKey)
+                ? _ => true
+                : p => p.Features.Any(f => f.Key == request.FeatureKey && f.Value == "true")
+                    || p.Labels.TryGetValue(request.FeatureKey, out var label) && label == Label.True;
+        var offset = Math.Max(0, request.Offset);
         var limit = InputLimits.PageSize(request.Limit, 50);
-        response.Records.AddRange(list.Skip(Math.Max(0, request.Offset)).Take(limit));
+        var response = new ListRunRecordsResponse();
+        // One pass in pages: the total counts every match, only the asked-for window is kept.
+        await foreach (var prediction in OrderedPredictionsAsync(run))
+        {
+            if (!selected(prediction))
+            {
+                continue;
+            }
+            if (response.Total >= offset && response.Records.Count < limit)
+            {
+                response.Records.Add(prediction);
+            }
+            response.Total++;
+        }
         return response;
     }
 
@@ -97,17 +106,53 @@ public sealed class RunQueries(
             $"run '{run.RunId}' has no records: its dataset '{run.DatasetId}' was deleted and the per-record predictions with it; its metrics remain"))
         : run;
 
-    private async Task<List<RecordPrediction>> OrderedPredictionsAsync(RunInfo run)
+    /// <summary>
+    /// A run's predictions in dataset order, then those whose record is no longer in the dataset (it was replaced) by
+    /// record id; read a page at a time, so only one page of records and predictions is held.
+    /// </summary>
+    internal async IAsyncEnumerable<RecordPrediction> OrderedPredictionsAsync(RunInfo run)
     {
         // Active or not, the store holds every prediction the run has (each is stored before it is counted).
-        var predictions = await store.GetPredictionsAsync(run.RunId);
         var dataset = await store.GetDatasetAsync(run.DatasetId);
-        if (dataset is null)
+        var listed = 0;
+        if (dataset is not null)
         {
-            return predictions.Values.OrderBy(p => p.RecordId, StringComparer.Ordinal).ToList();
+            await foreach (var page in store.ReadRecordPagesAsync(dataset, ReadPage))
+            {
+                foreach (var prediction in await store.GetPredictionsAsync(run.RunId, page.Select(r => r.Id).ToArray()))
+                {
+                    if (prediction is not null)
+                    {
+                        listed++;
+                        yield return prediction;
+                    }
+                }
+            }
         }
-        var order = (await store.GetRecordsAsync(dataset)).Select((r, i) => (r.Id, i)).ToDictionary(x => x.Id, x => x.i);
-        return predictions.Values.OrderBy(p => order.GetValueOrDefault(p.RecordId, int.MaxValue)).ThenBy(p => p.RecordId, StringComparer.Ordinal).ToList();
+        if (listed == await store.CountPredictionsAsync(run.RunId))
+        {
+            yield break;
+        }
+        // Some predictions are not in the dataset (or arrived after their page was read): only ids are held to find them.
+        var inDataset = new HashSet<string>(StringComparer.Ordinal);
+        if (dataset is not null)
+        {
+            await foreach (var page in store.ReadRecordPagesAsync(dataset, ReadPage))
+            {
+                inDataset.UnionWith(page.Select(r => r.Id));
+            }
+        }
+        var others = (await store.GetPredictedIdsAsync(run.RunId)).Where(id => !inDataset.Contains(id)).Order(StringComparer.Ordinal).ToArray();
+        foreach (var chunk in others.Chunk(ReadPage))
+        {
+            foreach (var prediction in await store.GetPredictionsAsync(run.RunId, chunk))
+            {
+                if (prediction is not null)
+                {
+                    yield return prediction;
+                }
+            }
+        }
     }
 
     public async Task<CompareRunsResponse> CompareAsync(CompareRunsRequest request)
@@ -119,25 +164,26 @@ public sealed class RunQueries(
         RequestErrors.ThrowIfInvalid(InputLimits.Range(request.BootstrapResamples, "bootstrap_resamples", 0, InputLimits.MaxBootstrapResamples));
         var resamples = request.BootstrapResamples <= 0 ? options.Value.DefaultBootstrapResamples : request.BootstrapResamples;
         var response = new CompareRunsResponse();
-        var loaded = new List<(RunInfo Run, Dictionary<string, RecordPrediction> Predictions)>();
         foreach (var (runId, index) in request.RunIds.Select((id, i) => (id, i)))
         {
-            var run = RequireRecords(await GetRunAsync(runId, $"run_ids[{index}]"));
-            var predictions = (await OrderedPredictionsAsync(run)).ToDictionary(p => p.RecordId);
-            loaded.Add((run, predictions));
-            response.Runs.Add(run);
+            response.Runs.Add(RequireRecords(await GetRunAsync(runId, $"run_ids[{index}]")));
         }
-        var baseline = loaded[0];
-        foreach (var (other, index) in loaded.Select((run, i) => (run, i)).Skip(1))
+        var baseline = response.Runs[0];
+        foreach (var (other, index) in response.Runs.Select((run, i) => (run, i)).Skip(1))
         {
-            if (other.Run.DatasetId != baseline.Run.DatasetId)
+            if (other.DatasetId != baseline.DatasetId)
             {
                 throw new RpcException(new Status(StatusCode.InvalidArgument,
                     $"run_ids[0] and run_ids[{index}] are on different datasets; comparisons pair records of one dataset"));
             }
-            var comparison = scoring.Compare(baseline.Predictions, other.Predictions, baseline.Run.ExcludeMissing, resamples);
-            comparison.BaselineRunId = baseline.Run.RunId;
-            comparison.RunId = other.Run.RunId;
+        }
+        // Each run reduced to its table of cell codes as its pages are read: no run's predictions are held whole.
+        var baselineTable = await scoring.TableAsync(OrderedPredictionsAsync(baseline), baseline.ExcludeMissing);
+        foreach (var other in response.Runs.Skip(1))
+        {
+            var comparison = scoring.Compare(baselineTable, await scoring.TableAsync(OrderedPredictionsAsync(other), baseline.ExcludeMissing), resamples);
+            comparison.BaselineRunId = baseline.RunId;
+            comparison.RunId = other.RunId;
             response.Comparisons.Add(comparison);
         }
         return response;
@@ -156,10 +202,20 @@ public sealed class RunQueries(
         }
         var fileName = $"{run.RunId}-{content}.{format}";
         var contentType = format == "csv" ? "text/csv" : "application/json";
-        var data = content == "metrics"
-            ? RunExport.Metrics(run, format)
-            : RunExport.Records(run, await OrderedPredictionsAsync(RequireRecords(run)), format);
-        return new ExportRunResponse { FileName = fileName, ContentType = contentType, Data = ByteString.CopyFrom(data) };
+        if (content == "metrics")
+        {
+            return new ExportRunResponse { FileName = fileName, ContentType = contentType, Data = ByteString.CopyFrom(RunExport.Metrics(run, format)) };
+        }
+        RequireRecords(run);
+        using var data = new MemoryStream();
+        await RunExport.WriteRecordsAsync(data, run, () => OrderedPredictionsAsync(run), format);
+        // The file's bytes are the response's: wrapped, not copied (the stream is not written again).
+        return new ExportRunResponse
+        {
+            FileName = fileName,
+            ContentType = contentType,
+            Data = UnsafeByteOperations.UnsafeWrap(data.GetBuffer().AsMemory(0, (int)data.Length)),
+        };
     }
 
     public async Task<ScorePredictionsResponse> ScoreAsync(ScorePredictionsRequest request)
@@ -210,6 +266,7 @@ public sealed class RunQueries(
 public static class RunExport
 {
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithIndentation().WithFormatDefaultValues(true));
+    private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     public static byte[] Metrics(RunInfo run, string format)
     {
@@ -238,19 +295,31 @@ public static class RunExport
         return Encoding.UTF8.GetBytes(writer.ToString());
     }
 
-    public static byte[] Records(RunInfo run, IReadOnlyList<RecordPrediction> predictions, string format)
+    /// <summary>
+    /// Writes the records export to <paramref name="output"/> (UTF-8) from <paramref name="predictions"/>, a source read
+    /// a page at a time: read twice for CSV (its columns are the feature keys the predictions have), held never.
+    /// </summary>
+    public static async Task WriteRecordsAsync(Stream output, RunInfo run, Func<IAsyncEnumerable<RecordPrediction>> predictions, string format)
     {
+        await using var writer = new StreamWriter(output, s_utf8, leaveOpen: true);
         if (format == "json")
         {
-            var builder = new StringBuilder("[\n");
-            for (var i = 0; i < predictions.Count; i++)
+            await writer.WriteAsync("[\n");
+            var count = 0;
+            await foreach (var prediction in predictions())
             {
-                builder.Append(Json.Format(predictions[i])).Append(i + 1 < predictions.Count ? ",\n" : "\n");
+                await writer.WriteAsync(count++ > 0 ? ",\n" : "");
+                await writer.WriteAsync(Json.Format(prediction));
             }
-            return Encoding.UTF8.GetBytes(builder.Append(']').ToString());
+            await writer.WriteAsync(count > 0 ? "\n]" : "]");
+            return;
         }
-        var keys = predictions.SelectMany(p => p.Features.Select(f => f.Key)).Distinct().ToArray();
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        var keys = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var prediction in predictions())
+        {
+            keys.AddRange(prediction.Features.Select(f => f.Key).Where(seen.Add));
+        }
         using var csv = CsvWriter.Create(writer, null, leaveOpen: true);
         foreach (var header in new[] { "run_id", "record_id", "language", "strategy", "profile", "error", "translation",
                          "finish_reason", "prompt_tokens", "completion_tokens", "model_latency_ms", "raw_output" }
@@ -259,7 +328,7 @@ public static class RunExport
             csv.WriteField(header);
         }
         csv.EndRecord();
-        foreach (var p in predictions)
+        await foreach (var p in predictions())
         {
             csv.WriteField(run.RunId);
             csv.WriteField(p.RecordId);
@@ -286,7 +355,6 @@ public static class RunExport
             csv.EndRecord();
         }
         csv.Flush();
-        return Encoding.UTF8.GetBytes(writer.ToString());
     }
 
     private static string LabelName(Label label) => label switch

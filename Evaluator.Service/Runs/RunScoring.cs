@@ -76,14 +76,20 @@ public sealed class RunScoring(FeatureCatalogue catalogue, IOptions<EvaluatorOpt
         return metrics;
     }
 
-    /// <summary>Per-feature deltas and the paired bootstrap CI of the difference in median macro-F1 (second minus first).</summary>
-    public RunComparison Compare(
-        IReadOnlyDictionary<string, RecordPrediction> first, IReadOnlyDictionary<string, RecordPrediction> second, bool excludeMissing, int resamples)
+    /// <summary>A run's predictions (every catalogue feature) as cell codes, built as they are read.</summary>
+    public async Task<EvaluationTable> TableAsync(IAsyncEnumerable<RecordPrediction> predictions, bool excludeMissing)
     {
-        var keys = catalogue.Features.Select(f => f.Key).ToArray();
-        var policy = Policy(excludeMissing);
-        var a = EvaluationTable.Build(keys, first.Values.Select(p => ToEvaluationRecord(p.RecordId, p.Labels, p)), policy);
-        var b = EvaluationTable.Build(keys, second.Values.Select(p => ToEvaluationRecord(p.RecordId, p.Labels, p)), policy);
+        var table = new EvaluationTable.Builder(catalogue.Features.Select(f => f.Key).ToArray(), Policy(excludeMissing));
+        await foreach (var prediction in predictions)
+        {
+            table.Add(ToEvaluationRecord(prediction.RecordId, prediction.Labels, prediction));
+        }
+        return table.Build();
+    }
+
+    /// <summary>Per-feature deltas and the paired bootstrap CI of the difference in median macro-F1 (second minus first).</summary>
+    public RunComparison Compare(EvaluationTable a, EvaluationTable b, int resamples)
+    {
         DomainComparison comparison;
         try
         {

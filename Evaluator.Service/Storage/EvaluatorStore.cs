@@ -61,7 +61,8 @@ public sealed class EvaluatorStore(IConnectionMultiplexer redis)
     }
 
     /// <summary>Stores a dataset whole; returns false when it exists and <paramref name="replace"/> is false.</summary>
-    public async Task<bool> SaveDatasetAsync(DatasetInfo info, IReadOnlyList<DatasetRecord> records, bool replace)
+    /// <remarks><paramref name="records"/> is enumerated once, a batch at a time: a streamed source is never held whole.</remarks>
+    public async Task<bool> SaveDatasetAsync(DatasetInfo info, IEnumerable<DatasetRecord> records, bool replace)
     {
         var existing = await GetDatasetAsync(info.DatasetId);
         if (existing is not null && !replace)
@@ -75,13 +76,8 @@ public sealed class EvaluatorStore(IConnectionMultiplexer redis)
             await Db.KeyDeleteAsync(recordsKey);
             try
             {
-                for (var i = 0; i < records.Count; i += WriteBatch)
+                foreach (var batch in records.Select(r => (RedisValue)r.ToByteArray()).Chunk(WriteBatch))
                 {
-                    var batch = new RedisValue[Math.Min(WriteBatch, records.Count - i)];
-                    for (var j = 0; j < batch.Length; j++)
-                    {
-                        batch[j] = records[i + j].ToByteArray();
-                    }
                     await Db.ListRightPushAsync(recordsKey, batch);
                 }
             }
@@ -281,6 +277,8 @@ public sealed class EvaluatorStore(IConnectionMultiplexer redis)
     /// <summary>Ids of the records that have a prediction (ids only: a resume skips them).</summary>
     public async Task<HashSet<string>> GetPredictedIdsAsync(string runId) =>
         (await Db.HashKeysAsync(PredictionsKey(runId))).Select(v => (string)v!).ToHashSet(StringComparer.Ordinal);
+
+    public Task<long> CountPredictionsAsync(string runId) => Db.HashLengthAsync(PredictionsKey(runId));
 
     /// <summary>A run's stored predictions in pages (HSCAN), in no particular order.</summary>
     public async IAsyncEnumerable<IReadOnlyList<RecordPrediction>> ReadPredictionPagesAsync(string runId)

@@ -175,7 +175,7 @@ public sealed class DatasetReaderTests
         Assert.Equal(result.Records.Count, DatasetReader.Read(bytes, DatasetFormat.Jsonl).Records.Count);
     }
 
-    private static string FindRepoFile(string relative)
+    internal static string FindRepoFile(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
