@@ -171,17 +171,17 @@ public sealed partial class RunCoordinator(
             // Cancelled and storing its final metrics: a delete right after a cancel waits for that, briefly.
             await finishing.Finished.Task.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
-        else
+        var run = await store.GetRunAsync(runId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, "run_id: no such run"));
+        if (run.State == RunState.Cancelled && !_active.ContainsKey(runId))
         {
-            // Cancelled on another replica, which is still storing its last predictions: wait for it to let go.
+            // Cancelled on another replica, which may still be storing its last predictions: wait for it to let go.
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (await leases.IsHeldAsync(runId) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(200);
             }
         }
-        var run = await store.GetRunAsync(runId)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, "run_id: no such run"));
         if (_active.ContainsKey(runId) || run.State is RunState.Pending or RunState.Running || await leases.IsHeldAsync(runId))
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
