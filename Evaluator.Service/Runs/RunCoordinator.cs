@@ -429,7 +429,8 @@ public sealed partial class RunCoordinator(
                 foreach (var feature in response.Features)
                 {
                     var recorded = new RecordFeature { Key = feature.Key, Value = ValueName(feature.Value) };
-                    recorded.Evidence.Add(feature.Evidence.Select(e => new EvidenceSpan { Start = e.Start, End = e.End, Quote = e.Quote, Source = e.Source }));
+                    recorded.Evidence.Add(feature.Evidence.Select(ToRecord));
+                    recorded.Discounted.Add(feature.Discounted.Select(ToRecord));
                     prediction.Features.Add(recorded);
                 }
                 live.NoteEngines(response.Engine, response.TranslatorEngine);
@@ -456,6 +457,13 @@ public sealed partial class RunCoordinator(
     }
 
     private static bool IsTransient(StatusCode code) => code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
+
+    /// <summary>An Extractor evidence span as a record keeps it (a discounted mention with its status and cue).</summary>
+    private static EvidenceSpan ToRecord(Evidence e) => new()
+    {
+        Start = e.Start, End = e.End, Quote = e.Quote, Source = e.Source, Status = e.Status,
+        Cue = e.Cue is null ? null : ToRecord(e.Cue),
+    };
 
     public static string ValueName(FeatureValue value) => value switch
     {

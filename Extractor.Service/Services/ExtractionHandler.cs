@@ -157,22 +157,31 @@ public sealed partial class ExtractionHandler(
         foreach (var answer in output.Answers)
         {
             var result = new FeatureResult { Key = answer.Key, Value = ToContract(answer.Value) };
-            foreach (var span in answer.Evidence)
-            {
-                // Stored in normalised-text offsets; mapped back to the caller's text on the way out.
-                var (start, end) = ToNormalized(normalized, span.Start, span.End);
-                result.Evidence.Add(new Evidence { Start = start, End = end, Source = evidenceSource });
-            }
+            result.Evidence.AddRange(answer.Evidence.Select(Stored));
+            result.Discounted.AddRange(answer.Discounted.Select(Stored));
             response.Features.Add(result);
         }
         return response;
+
+        // Stored in normalised-text offsets; mapped back to the caller's text on the way out.
+        Evidence Stored(EvidenceSpan span)
+        {
+            var (start, end) = ToNormalized(normalized, span.Start, span.End);
+            return new Evidence
+            {
+                Start = start, End = end, Source = evidenceSource, Status = span.Status ?? "",
+                Cue = span.Cue is { } cue ? Stored(cue) : null,
+            };
+        }
     }
 
     private static ExtractResponse ToCallerOffsets(ExtractResponse stored, NormalizedText normalized)
     {
         var response = stored.Clone();
         var codePoints = CodePoints.Index(normalized.Original);
-        foreach (var evidence in response.Features.SelectMany(f => f.Evidence))
+        var spans = response.Features.SelectMany(f => f.Evidence.Concat(f.Discounted))
+            .SelectMany(e => e.Cue is null ? [e] : new[] { e, e.Cue });
+        foreach (var evidence in spans)
         {
             var (start, end) = normalized.ToOriginal(evidence.Start, evidence.End);
             evidence.Quote = normalized.Original[start..end];

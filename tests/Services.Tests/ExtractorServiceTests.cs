@@ -114,6 +114,33 @@ public sealed class ExtractorServiceTests
     }
 
     [Fact]
+    public async Task A_False_answer_says_why_the_mention_did_not_count_with_its_cue_in_the_callers_offsets()
+    {
+        await using var extractor = await StartExtractorAsync([]);
+        var client = new Extractor.ExtractorClient(extractor.Channel);
+
+        // A question answered "no", and a denied symptom (the emoji shifts UTF-16 offsets away from code points).
+        const string note = "😀 پرستار: تب؟ همراه: نه. بیمار درد ندارد.";
+        var response = await client.ExtractAsync(new ExtractRequest { Text = note, Language = "fa" });
+
+        var codePoints = note.EnumerateRunes().Select(r => r.ToString()).ToArray();
+        string At(Evidence e) => string.Concat(codePoints[e.Start..e.End]);
+        foreach (var key in new[] { "fever", "pain" })
+        {
+            var feature = response.Features.Single(f => f.Key == key);
+            Assert.Equal(FeatureValue.False, feature.Value);
+            var mention = Assert.Single(feature.Discounted);
+            Assert.Equal("negated", mention.Status);
+            Assert.Equal(mention.Quote, At(mention));
+            Assert.NotNull(mention.Cue);
+            Assert.Equal(mention.Cue.Quote, At(mention.Cue));
+        }
+        Assert.Contains("تب", response.Features.Single(f => f.Key == "fever").Discounted[0].Quote);
+        Assert.Equal("نه", response.Features.Single(f => f.Key == "fever").Discounted[0].Cue.Quote);
+        Assert.Contains("ندارد", response.Features.Single(f => f.Key == "pain").Discounted[0].Cue.Quote);
+    }
+
+    [Fact]
     public async Task A_deployment_catalogue_adds_features_without_a_code_change()
     {
         var catalogue = JsonSerializer.Deserialize<JsonElement>(File.ReadAllText(Path.Combine(RedisServerProcess.RepositoryRoot(), "data", "catalogue", "features.json")));
