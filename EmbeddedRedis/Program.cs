@@ -33,6 +33,8 @@ var garnetArgs = new List<string>
     "--port", port, "--bind", bind, "--index", "16m", "--memory", memory,
     // RandomAccess: the managed device (the native one needs libaio, which a bare machine may not have).
     "--storage-tier", "--logdir", logDirectory, "--device-type", "RandomAccess",
+    // Lua: the Evaluator's run leases (DistributedLock.Redis) renew and release with scripts.
+    "--lua",
 };
 if (dataDirectory is not null)
 {

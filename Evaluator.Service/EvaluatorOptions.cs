@@ -28,6 +28,18 @@ public sealed class EvaluatorOptions
     /// <summary>How often a watched run pushes an update while records arrive.</summary>
     public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromMilliseconds(150);
 
+    /// <summary>
+    /// How long a run's lease outlives its holder (renewed every third of it while the run goes on): a crashed
+    /// replica's runs are taken over after about this long.
+    /// </summary>
+    public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>How often a replica looks for unfinished runs without a live lease, and for cancels of its own runs.</summary>
+    public TimeSpan TakeoverInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often a running run's progress is written to the store, for GetRun and WatchRun on other replicas.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Import data/demo on first start, and run it once on an empty store.</summary>
     public bool DemoAutorun { get; set; } = true;
 

@@ -29,6 +29,9 @@ builder.Services.AddSingleton<RunBroadcaster>();
 builder.Services.AddSingleton<ProfileDirectory>();
 builder.Services.AddSingleton<RunCoordinator>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RunCoordinator>());
+// Several Evaluators share the runs: one lease per run, and a scan that takes over runs nobody holds.
+builder.Services.AddSingleton<RunLeases>();
+builder.Services.AddHostedService<RunTakeover>();
 builder.Services.AddSingleton<RunQueries>();
 builder.Services.AddSingleton<EvaluatorTelemetry>();
 builder.Services.AddHostedService<DemoSeeder>();

@@ -13,6 +13,7 @@ public sealed class LiveRun(RunInfo info, DatasetInfo dataset, RunAggregates agg
     private readonly int _resumedWith = aggregates.Completed;
     private readonly object _infoLock = new();
     private readonly List<string> _arrived = [];
+    private long _lastCheckpoint = Stopwatch.GetTimestamp();
 
     public CancellationTokenSource Cancellation { get; } = new();
 
@@ -71,6 +72,14 @@ public sealed class LiveRun(RunInfo info, DatasetInfo dataset, RunAggregates agg
             cursor = _arrived.Count;
             return ids;
         }
+    }
+
+    /// <summary>True once per <paramref name="interval"/>, for one caller: how often the progress is written to the store.</summary>
+    public bool CheckpointDue(TimeSpan interval)
+    {
+        var last = Interlocked.Read(ref _lastCheckpoint);
+        var now = Stopwatch.GetTimestamp();
+        return Stopwatch.GetElapsedTime(last, now) >= interval && Interlocked.CompareExchange(ref _lastCheckpoint, now, last) == last;
     }
 
     /// <summary>Counts, rate, ETA and running metrics as of now, from the running totals: O(features), not O(records).</summary>

@@ -19,7 +19,9 @@ namespace ClinicalAspire.Evaluator.Runs;
 /// bounded concurrency and stores every prediction the moment it arrives; after a restart of this
 /// service, runs that were pending or running resume with the records that have no prediction yet.
 /// Transient failures (Extractor or Redis restarting) are retried, so no record is lost; a record the
-/// Extractor rejects is stored with its error and scored as missing.
+/// Extractor rejects is stored with its error and scored as missing. Several replicas share the runs: a replica
+/// works on a run only while it holds the run's lease (<see cref="RunLeases"/>); <see cref="RunTakeover"/> hands
+/// it runs nobody holds.
 /// </summary>
 public sealed partial class RunCoordinator(
     EvaluatorStore store,
@@ -27,6 +29,7 @@ public sealed partial class RunCoordinator(
     RunScoring scoring,
     RunBroadcaster broadcaster,
     ProfileDirectory profiles,
+    RunLeases leases,
     IOptions<EvaluatorOptions> options,
     ILogger<RunCoordinator> logger) : BackgroundService
 {
@@ -35,10 +38,31 @@ public sealed partial class RunCoordinator(
 
     private readonly ConcurrentDictionary<string, LiveRun> _active = new();
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
+    // Runs queued or running here (one entry each), and the tasks that work on them (awaited at shutdown).
+    private readonly ConcurrentDictionary<string, byte> _claimed = new();
+    private readonly ConcurrentDictionary<string, Task> _executions = new();
 
     public IReadOnlyCollection<LiveRun> ActiveRuns => (IReadOnlyCollection<LiveRun>)_active.Values;
 
     public bool TryGetActive(string runId, out LiveRun live) => _active.TryGetValue(runId, out live!);
+
+    /// <summary>Run slots of this replica not taken by a queued or running run.</summary>
+    public int FreeSlots => Math.Max(1, options.Value.MaxParallelRuns) - _claimed.Count;
+
+    public bool IsClaimed(string runId) => _claimed.ContainsKey(runId);
+
+    /// <summary>Queues a run here unless it already is; it runs only if this replica gets its lease.</summary>
+    public bool TryEnqueue(string runId) => _claimed.TryAdd(runId, 0) && _queue.Writer.TryWrite(runId);
+
+    /// <summary>Stops a run running here because it was cancelled elsewhere (another replica stored the cancel).</summary>
+    public void CancelLocally(string runId)
+    {
+        if (_active.TryGetValue(runId, out var live) && !live.Cancellation.IsCancellationRequested)
+        {
+            live.Update(info => info.State = RunState.Cancelled);
+            live.Cancellation.Cancel();
+        }
+    }
 
     public async Task<RunInfo> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default) =>
         (await StartRunsAsync(request, [request.EngineProfile], matrixId: "", cancellationToken))[0];
@@ -113,7 +137,7 @@ public sealed partial class RunCoordinator(
         {
             await store.SaveRunAsync(run);
             LogStarted(logger, run.RunId, run.DatasetId, run.Strategy, run.EngineProfile, run.Total);
-            await _queue.Writer.WriteAsync(run.RunId, cancellationToken);
+            TryEnqueue(run.RunId);
         }
         return runs;
     }
@@ -149,13 +173,22 @@ public sealed partial class RunCoordinator(
         }
         var run = await store.GetRunAsync(runId)
             ?? throw new RpcException(new Status(StatusCode.NotFound, "run_id: no such run"));
-        if (_active.ContainsKey(runId) || run.State is RunState.Pending or RunState.Running)
+        if (run.State == RunState.Cancelled && !_active.ContainsKey(runId))
+        {
+            // Cancelled on another replica, which may still be storing its last predictions: wait for it to let go.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await leases.IsHeldAsync(runId) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+        if (_active.ContainsKey(runId) || run.State is RunState.Pending or RunState.Running || await leases.IsHeldAsync(runId))
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"the run is {run.State.ToString().ToLowerInvariant()}; cancel it first, then delete it"));
         }
         var deleted = await store.DeleteRunAsync(runId);
-        broadcaster.Notify(runId);
+        broadcaster.Publish(runId);
         return deleted;
     }
 
@@ -174,21 +207,24 @@ public sealed partial class RunCoordinator(
             await live.Cancellation.CancelAsync();
             return live.Info;
         }
-        run.State = RunState.Cancelled;
-        run.FinishedAt = Timestamp.FromDateTime(DateTime.UtcNow);
-        await store.SaveRunAsync(run);
-        broadcaster.Notify(runId);
-        return run;
+        // Maybe running on another replica: the cancel is stored first (so no replica overwrites it), then that
+        // replica is told (it also finds it in the store at its next progress write or takeover scan).
+        var cancelled = await store.MarkCancelledAsync(runId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, "run_id: no such run"));
+        broadcaster.AnnounceCancel(runId);
+        broadcaster.Publish(runId);
+        return cancelled;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        broadcaster.CancelAnnounced += CancelLocally;
         await ResumeUnfinishedRunsAsync(stoppingToken);
         using var slots = new SemaphoreSlim(Math.Max(1, options.Value.MaxParallelRuns));
         await foreach (var runId in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             await slots.WaitAsync(stoppingToken);
-            _ = Task.Run(async () =>
+            _executions[runId] = Task.Run(async () =>
             {
                 try
                 {
@@ -196,10 +232,20 @@ public sealed partial class RunCoordinator(
                 }
                 finally
                 {
+                    _claimed.TryRemove(runId, out _);
+                    _executions.TryRemove(runId, out _);
                     slots.Release();
                 }
-            }, stoppingToken);
+            }, CancellationToken.None);
         }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // The runs stop and release their leases before the process exits (SIGTERM in a rolling update): the
+        // next replica takes them over at its next scan, not after the lease TTL.
+        await Task.WhenAll(_executions.Values).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private async Task ResumeUnfinishedRunsAsync(CancellationToken cancellationToken)
@@ -209,12 +255,18 @@ public sealed partial class RunCoordinator(
         foreach (var run in unfinished.Where(r => r.State is RunState.Pending or RunState.Running).Reverse())
         {
             LogResuming(logger, run.RunId, run.State);
-            await _queue.Writer.WriteAsync(run.RunId, cancellationToken);
+            TryEnqueue(run.RunId);
         }
     }
 
     private async Task ExecuteRunAsync(string runId, CancellationToken stoppingToken)
     {
+        // Only the lease holder works on a run; a run another replica holds is left to it.
+        await using var lease = await Retry(() => leases.TryAcquireAsync(runId, stoppingToken), stoppingToken);
+        if (lease is null)
+        {
+            return;
+        }
         var run = await Retry(() => store.GetRunAsync(runId), stoppingToken);
         if (run is null || run.State is RunState.Completed or RunState.Cancelled or RunState.Failed || _active.ContainsKey(runId))
         {
@@ -226,8 +278,8 @@ public sealed partial class RunCoordinator(
             run.State = RunState.Failed;
             run.Error = "the dataset was deleted before the run finished";
             run.FinishedAt = Timestamp.FromDateTime(DateTime.UtcNow);
-            await Retry(() => store.SaveRunAsync(run), stoppingToken);
-            broadcaster.Notify(runId);
+            await Retry(() => store.SaveFinalAsync(run), stoppingToken);
+            broadcaster.Publish(runId);
             return;
         }
 
@@ -238,11 +290,17 @@ public sealed partial class RunCoordinator(
         run.StartedAt ??= Timestamp.FromDateTime(DateTime.UtcNow);
         var live = new LiveRun(run, dataset, aggregates);
         _active[runId] = live;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, live.Cancellation.Token);
+        // A lost lease (Redis unreachable longer than the TTL) stops the run here: another replica may have it now.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, live.Cancellation.Token, lease.HandleLostToken);
         try
         {
-            await Retry(() => store.SaveRunAsync(live.Info), stoppingToken);
-            broadcaster.Notify(runId);
+            var started = await Retry(() => store.SaveUnlessSettledAsync(live.Info), stoppingToken);
+            if (started is null || EvaluatorStore.IsSettled(started.State))
+            {
+                // Cancelled (or deleted) from another replica between the queue and the lease.
+                return;
+            }
+            broadcaster.Publish(runId);
 
             await Parallel.ForEachAsync(RemainingAsync(dataset, aggregates, linked.Token),
                 new ParallelOptions { MaxDegreeOfParallelism = run.Concurrency, CancellationToken = linked.Token },
@@ -252,6 +310,16 @@ public sealed partial class RunCoordinator(
                     await Retry(() => store.StorePredictionAsync(runId, prediction), ct);
                     live.Add(prediction);
                     broadcaster.Notify(runId);
+                    if (live.CheckpointDue(options.Value.ProgressInterval))
+                    {
+                        // Progress in the store for GetRun and WatchRun on other replicas; a cancel stored there stops the run.
+                        var stored = await Retry(() => store.SaveUnlessSettledAsync(live.Progress()), ct);
+                        broadcaster.Publish(runId);
+                        if (stored is null || EvaluatorStore.IsSettled(stored.State))
+                        {
+                            CancelLocally(runId);
+                        }
+                    }
                 });
 
             var final = await FinishAsync(live, RunState.Completed);
@@ -264,13 +332,17 @@ public sealed partial class RunCoordinator(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: the run stays "running" in the store and resumes on the next start.
+            // Shutting down: the run stays "running" in the store; another replica (or the next start) resumes it.
+        }
+        catch (OperationCanceledException) when (lease.HandleLostToken.IsCancellationRequested)
+        {
+            LogLeaseLost(logger, runId);
         }
         finally
         {
             _active.TryRemove(runId, out _);
             live.Finished.TrySetResult();
-            broadcaster.Notify(runId);
+            broadcaster.Publish(runId);
         }
     }
 
@@ -314,7 +386,8 @@ public sealed partial class RunCoordinator(
         final.State = state;
         final.FinishedAt = Timestamp.FromDateTime(DateTime.UtcNow);
         final.EtaSeconds = 0;
-        await Retry(() => store.SaveRunAsync(final), CancellationToken.None);
+        // A cancel stored meanwhile by another replica stays the final state.
+        await Retry(() => store.SaveFinalAsync(final), CancellationToken.None);
         return final;
     }
 
@@ -416,6 +489,9 @@ public sealed partial class RunCoordinator(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} record {RecordId}: Extractor {Status}, retrying")]
     private static partial void LogRetrying(ILogger logger, string runId, string recordId, StatusCode status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: lease lost, stopped here; another replica takes it over")]
+    private static partial void LogLeaseLost(ILogger logger, string runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable ({ExceptionType}); retrying")]
     private static partial void LogStoreRetry(ILogger logger, string exceptionType);

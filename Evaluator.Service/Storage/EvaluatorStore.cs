@@ -13,10 +13,12 @@ namespace ClinicalAspire.Evaluator.Storage;
 /// Keys: <c>clinical:datasets</c> (zset of ids by creation), <c>clinical:dataset:{id}</c> (info),
 /// <c>clinical:dataset:{id}:records:{content hash}</c> (list of records), <c>clinical:runs</c> (zset),
 /// <c>clinical:run:{id}</c> (run), <c>clinical:run:{id}:predictions</c> (hash record id -> prediction),
-/// <c>clinical:erasures</c> (hash dataset id -> content hash of the records still to erase).
+/// <c>clinical:erasures</c> (hash dataset id -> content hash of the records still to erase),
+/// <c>clinical:runs:unfinished</c> (set of pending and running run ids), <c>clinical:run:{id}:lease</c> (the
+/// replica working on the run: <see cref="Runs.RunLeases"/>; the only key with a TTL, it must lapse when its holder dies).
 /// A dataset's records are written under a key named by their content hash before the info that points
 /// at them, so an import is visible whole or not at all. One prediction per record id (HSET): a record
-/// stored twice (after a resume) is still counted once. No key of the store has a TTL: under
+/// stored twice (after a resume) is still counted once. No other key of the store has a TTL: under
 /// <c>maxmemory-policy volatile-lru</c> Redis evicts cache entries (all with a TTL), never these.
 /// </remarks>
 public sealed class EvaluatorStore(IConnectionMultiplexer redis)
@@ -25,6 +27,8 @@ public sealed class EvaluatorStore(IConnectionMultiplexer redis)
     private const string RunsKey = "clinical:runs";
     private const string DemoSeededKey = "clinical:demo:seeded";
     private const string ErasuresKey = "clinical:erasures";
+    // Ids of pending and running runs: the replicas' takeover scan reads this, not every run.
+    private const string UnfinishedKey = "clinical:runs:unfinished";
     private const int ScanPage = 1000;
     private const int WriteBatch = 500;
 
@@ -235,10 +239,88 @@ public sealed class EvaluatorStore(IConnectionMultiplexer redis)
     public Task SaveRunAsync(RunInfo run)
     {
         var transaction = Db.CreateTransaction();
-        _ = transaction.StringSetAsync(RunKey(run.RunId), run.ToByteArray());
-        _ = transaction.SortedSetAddAsync(RunsKey, run.RunId, run.CreatedAt.ToDateTimeOffset().ToUnixTimeMilliseconds());
+        WriteRun(transaction, run);
         return transaction.ExecuteAsync();
     }
+
+    private static void WriteRun(ITransaction transaction, RunInfo run)
+    {
+        _ = transaction.StringSetAsync(RunKey(run.RunId), run.ToByteArray());
+        _ = transaction.SortedSetAddAsync(RunsKey, run.RunId, run.CreatedAt.ToDateTimeOffset().ToUnixTimeMilliseconds());
+        _ = run.State is RunState.Pending or RunState.Running
+            ? transaction.SetAddAsync(UnfinishedKey, run.RunId)
+            : transaction.SetRemoveAsync(UnfinishedKey, run.RunId);
+    }
+
+    public static bool IsSettled(RunState state) => state is RunState.Completed or RunState.Cancelled or RunState.Failed;
+
+    /// <summary>
+    /// Writes a pending or running run's state unless it was settled (cancelled from another replica) or deleted
+    /// meanwhile; returns what the store holds after the call (null: deleted).
+    /// </summary>
+    public Task<RunInfo?> SaveUnlessSettledAsync(RunInfo run) =>
+        SaveConditionallyAsync(run.RunId, stored => IsSettled(stored.State) ? null : run);
+
+    /// <summary>
+    /// Writes a run's final state; a final state already stored (a cancel from another replica) is kept, with this
+    /// run's counts and metrics. Never brings back a deleted run. Returns what the store holds (null: deleted).
+    /// </summary>
+    public Task<RunInfo?> SaveFinalAsync(RunInfo run) =>
+        SaveConditionallyAsync(run.RunId, stored =>
+        {
+            if (IsSettled(stored.State) && stored.State != run.State)
+            {
+                run.State = stored.State;
+                run.FinishedAt = stored.FinishedAt ?? run.FinishedAt;
+            }
+            return run;
+        });
+
+    /// <summary>Marks a pending or running run cancelled, as stored now; a settled run is left as it is.</summary>
+    public Task<RunInfo?> MarkCancelledAsync(string runId) =>
+        SaveConditionallyAsync(runId, stored =>
+        {
+            if (IsSettled(stored.State))
+            {
+                return null;
+            }
+            stored.State = RunState.Cancelled;
+            stored.FinishedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow);
+            stored.EtaSeconds = 0;
+            return stored;
+        });
+
+    /// <summary>
+    /// Optimistic write (WATCH on the run's value): <paramref name="decide"/> sees the stored run and returns what to
+    /// write, or null to leave it; retried while another replica changes the run between the read and the write.
+    /// </summary>
+    private async Task<RunInfo?> SaveConditionallyAsync(string runId, Func<RunInfo, RunInfo?> decide)
+    {
+        while (true)
+        {
+            var value = await Db.StringGetAsync(RunKey(runId));
+            if (value.IsNull)
+            {
+                return null;
+            }
+            var stored = RunInfo.Parser.ParseFrom((byte[])value!);
+            if (decide(stored.Clone()) is not { } write)
+            {
+                return stored;
+            }
+            var transaction = Db.CreateTransaction();
+            transaction.AddCondition(Condition.StringEqual(RunKey(runId), value));
+            WriteRun(transaction, write);
+            if (await transaction.ExecuteAsync())
+            {
+                return write;
+            }
+        }
+    }
+
+    /// <summary>Ids of pending and running runs (kept by every write of a run).</summary>
+    public async Task<IReadOnlyList<string>> UnfinishedRunIdsAsync() =>
+        (await Db.SetMembersAsync(UnfinishedKey)).Select(v => (string)v!).ToArray();
 
     public async Task<RunInfo?> GetRunAsync(string runId)
     {
@@ -266,6 +348,7 @@ public sealed class EvaluatorStore(IConnectionMultiplexer redis)
         var transaction = Db.CreateTransaction();
         var existed = transaction.KeyDeleteAsync(RunKey(runId));
         _ = transaction.SortedSetRemoveAsync(RunsKey, runId);
+        _ = transaction.SetRemoveAsync(UnfinishedKey, runId);
         _ = transaction.KeyDeleteAsync(PredictionsKey(runId));
         if (!await transaction.ExecuteAsync())
         {

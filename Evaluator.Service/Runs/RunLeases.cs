@@ -1,0 +1,31 @@
+using Medallion.Threading.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ClinicalAspire.Evaluator.Runs;
+
+/// <summary>
+/// One lease per run (DistributedLock.Redis), so several Evaluators share runs and never work on one run at once.
+/// The holder's handle renews the lease in the background; a replica that dies stops renewing and the lease
+/// lapses after <see cref="EvaluatorOptions.LeaseTtl"/>, when another replica's takeover scan can take the run.
+/// </summary>
+public sealed class RunLeases(IConnectionMultiplexer redis, IOptions<EvaluatorOptions> options)
+{
+    private static RedisKey LeaseKey(string runId) => $"clinical:run:{runId}:lease";
+
+    private RedisDistributedLock Lock(string runId)
+    {
+        var ttl = options.Value.LeaseTtl;
+        return new RedisDistributedLock(LeaseKey(runId), redis.GetDatabase(), o => o
+            .Expiry(ttl)
+            // Three renewals per TTL: one slow round trip on a loaded machine does not lose the lease.
+            .ExtensionCadence(ttl / 3));
+    }
+
+    /// <summary>The run's lease, or null when another replica holds it (one attempt, no wait).</summary>
+    public async Task<RedisDistributedLockHandle?> TryAcquireAsync(string runId, CancellationToken cancellationToken) =>
+        await Lock(runId).TryAcquireAsync(TimeSpan.Zero, cancellationToken);
+
+    /// <summary>True while some replica holds the run's lease.</summary>
+    public Task<bool> IsHeldAsync(string runId) => redis.GetDatabase().KeyExistsAsync(LeaseKey(runId));
+}
