@@ -120,6 +120,8 @@ if (access.SignInRequired)
     app.UseAuthentication();
     app.UseAuthorization();
 }
+// An address no endpoint answers renders the app's own 404 page (with its frame), keeping the 404 status.
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAntiforgery();
 app.MapStaticAssets();
 var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

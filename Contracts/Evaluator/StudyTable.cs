@@ -41,6 +41,19 @@ public sealed record StudyTable(string DatasetId, string MatrixId, IReadOnlyList
         return request;
     }
 
+    /// <summary>
+    /// A run's name in a row: its label (when it has one) and id. With the profile and input columns beside it, two
+    /// runs of a "both" start or of a matrix never read alike.
+    /// </summary>
+    public static string RunName(RunInfo run) =>
+        string.IsNullOrWhiteSpace(run.Label) || run.Label == run.RunId ? run.RunId : $"{run.Label} · {run.RunId}";
+
+    /// <summary>
+    /// The table for runs picked by hand (the compare page): the baseline is <paramref name="comparison"/>'s first run.
+    /// </summary>
+    public static StudyTable ForComparison(CompareRunsResponse comparison, IReadOnlyDictionary<string, int> datasetLanguages) =>
+        Build("", comparison.Runs, comparison.Runs[0], comparison, datasetLanguages);
+
     public static StudyTable Build(string matrixId, IReadOnlyList<RunInfo> runs, RunInfo baseline, CompareRunsResponse? comparison, IReadOnlyDictionary<string, int> datasetLanguages)
     {
         var noteLanguage = datasetLanguages.Count == 0 ? "fa" : datasetLanguages.MaxBy(kv => kv.Value).Key;
@@ -89,7 +102,7 @@ public sealed record StudyTable(string DatasetId, string MatrixId, IReadOnlyList
     public IEnumerable<string[]> Cells(bool withCi) => Rows.Select(row =>
     {
         var summary = row.Run.Metrics?.Summary ?? new MetricsSummary();
-        return new[] { row.Run.EngineProfile, row.Input }
+        return new[] { RunName(row.Run), string.IsNullOrEmpty(row.Run.EngineProfile) ? "default" : row.Run.EngineProfile, row.Input }
             .Concat(s_metrics.Select(m => Cell(m.Get(summary), withCi)))
             .Append(Cell(summary.MissingRate, withCi: false))
             .Append(row.Run.TruncatedOutputs.ToString(CultureInfo.InvariantCulture))
@@ -97,31 +110,41 @@ public sealed record StudyTable(string DatasetId, string MatrixId, IReadOnlyList
             .ToArray();
     });
 
-    public static string[] Headers => ["profile", "input", .. s_metrics.Select(m => m.Name), "missing rate", "truncated", "Δ macro-F1 vs baseline"];
+    public static string[] Headers => ["run", "profile", "input", .. s_metrics.Select(m => m.Name), "missing rate", "truncated", "Δ macro-F1 vs baseline"];
 
     private string Markdown()
     {
         var text = new StringBuilder();
-        text.AppendLine($"Dataset {DatasetId}, matrix {MatrixId}: medians [Q1, Q3] over the features, 95% bootstrap CIs of the medians; Δ: paired bootstrap CI.");
+        text.AppendLine($"Dataset {DatasetId}{(MatrixId.Length > 0 ? $", matrix {MatrixId}" : "")}: medians [Q1, Q3] over the features, 95% bootstrap CIs of the medians; Δ: paired bootstrap CI.");
         text.AppendLine();
         text.AppendLine("| " + string.Join(" | ", Headers) + " |");
         text.AppendLine("|" + string.Concat(Headers.Select(_ => "---|")));
         foreach (var cells in Cells(withCi: true))
         {
-            text.AppendLine("| " + string.Join(" | ", cells) + " |");
+            // A label may hold a pipe; escaped, it stays in its cell.
+            text.AppendLine("| " + string.Join(" | ", cells.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
         }
         return text.ToString();
     }
 
     private string Latex()
     {
-        static string Escape(string s) => s.Replace("\\", "\\textbackslash{}", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)
-            .Replace("&", "\\&", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("#", "\\#", StringComparison.Ordinal)
-            .Replace("Δ", "$\\Delta$", StringComparison.Ordinal).Replace("–", "--", StringComparison.Ordinal);
+        // One character at a time, so an escape's own braces and dollars are never escaped again.
+        static string Escape(string s) => string.Concat(s.Select(c => c switch
+        {
+            '\\' => "\\textbackslash{}",
+            '_' or '&' or '%' or '#' or '$' or '{' or '}' => "\\" + c,
+            'Δ' => "$\\Delta$",
+            '–' => "--",
+            '·' => "$\\cdot$",
+            '~' => "\\textasciitilde{}",
+            '^' => "\\textasciicircum{}",
+            _ => c.ToString(),
+        }));
         var text = new StringBuilder();
         text.AppendLine("\\begin{table}[ht]");
         text.AppendLine("\\centering");
-        text.AppendLine("\\begin{tabular}{ll" + new string('l', Headers.Length - 2) + "}");
+        text.AppendLine("\\begin{tabular}{" + new string('l', Headers.Length) + "}");
         text.AppendLine("\\hline");
         text.AppendLine(string.Join(" & ", Headers.Select(Escape)) + " \\\\");
         text.AppendLine("\\hline");
@@ -138,7 +161,7 @@ public sealed record StudyTable(string DatasetId, string MatrixId, IReadOnlyList
 
     private string Csv()
     {
-        var columns = new List<string> { "profile", "strategy", "input", "run_id", "records" };
+        var columns = new List<string> { "profile", "strategy", "input", "run_id", "label", "records" };
         foreach (var name in s_metrics.Select(m => m.Name.ToLowerInvariant().Replace('-', '_')).Append("missing_rate"))
         {
             columns.AddRange([$"{name}_median", $"{name}_q1", $"{name}_q3", $"{name}_ci_low", $"{name}_ci_high"]);
@@ -148,7 +171,7 @@ public sealed record StudyTable(string DatasetId, string MatrixId, IReadOnlyList
         foreach (var row in Rows)
         {
             var summary = row.Run.Metrics?.Summary ?? new MetricsSummary();
-            var values = new List<string> { row.Run.EngineProfile, row.Run.Strategy, row.Input, row.Run.RunId, (row.Run.Metrics?.Records ?? 0).ToString(CultureInfo.InvariantCulture) };
+            var values = new List<string> { row.Run.EngineProfile, row.Run.Strategy, row.Input, row.Run.RunId, row.Run.Label, (row.Run.Metrics?.Records ?? 0).ToString(CultureInfo.InvariantCulture) };
             foreach (var q in s_metrics.Select(m => m.Get(summary)).Append(summary.MissingRate))
             {
                 values.AddRange(q is null ? ["", "", "", "", ""] : new[] { q.Median, q.Q1, q.Q3, q.CiLow, q.CiHigh }.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
@@ -181,6 +204,7 @@ public sealed record StudyTable(string DatasetId, string MatrixId, IReadOnlyList
                 ["strategy"] = row.Run.Strategy,
                 ["input"] = row.Input,
                 ["run_id"] = row.Run.RunId,
+                ["label"] = row.Run.Label,
                 ["state"] = row.Run.State.ToString(),
                 ["records"] = row.Run.Metrics?.Records ?? 0,
                 ["macro_f1"] = Q(summary.MacroF1),

@@ -72,7 +72,8 @@ public static class EvidenceHighlighter
     }
 
     /// <summary>HTML markup: every segment encoded, highlighted ones inside &lt;mark&gt;.</summary>
-    public static string ToHtml(string? text, IEnumerable<HighlightSpan> spans)
+    /// <param name="classOf">A CSS class for a mark from its first label (the feature's colour), or none.</param>
+    public static string ToHtml(string? text, IEnumerable<HighlightSpan> spans, Func<string, string?>? classOf = null)
     {
         var html = new StringBuilder();
         foreach (var segment in Segment(text, spans))
@@ -85,6 +86,11 @@ public static class EvidenceHighlighter
             }
             var labels = WebUtility.HtmlEncode(string.Join(", ", segment.Labels));
             html.Append("<mark data-testid=\"").Append(MarkTestId).Append('"');
+            if (segment.Labels.Count > 0 && classOf?.Invoke(segment.Labels[0]) is { Length: > 0 } css)
+            {
+                // Where features overlap the mark takes the first one's colour and a dashed edge says there are more.
+                html.Append(" class=\"").Append(WebUtility.HtmlEncode(css)).Append(segment.Labels.Count > 1 ? " ev-multi" : "").Append('"');
+            }
             if (labels.Length > 0)
             {
                 html.Append(" title=\"").Append(labels).Append("\" data-features=\"").Append(labels).Append('"');

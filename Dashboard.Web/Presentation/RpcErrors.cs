@@ -9,7 +9,7 @@ public static class RpcErrors
     {
         var reason = exception.StatusCode switch
         {
-            StatusCode.Unavailable => "the Evaluator service cannot be reached (is the stack running?)",
+            StatusCode.Unavailable => "the Evaluator service cannot be reached at the moment",
             StatusCode.DeadlineExceeded => "the Evaluator did not answer in time",
             StatusCode.NotFound => "it was not found",
             StatusCode.AlreadyExists => "it already exists",
@@ -20,7 +20,12 @@ public static class RpcErrors
             StatusCode.ResourceExhausted => "the request is too large or the service is busy",
             _ => "the Evaluator reported an error",
         };
-        var detail = string.IsNullOrWhiteSpace(exception.Status.Detail) ? string.Empty : $": {exception.Status.Detail}";
-        return $"Could not {action}: {reason} ({exception.StatusCode}{detail}).";
+        // The Evaluator's own details say what was wrong with a request; transport failures carry the client's
+        // exception text ("HttpRequestException: Connection refused"), which tells a researcher nothing.
+        var explains = exception.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.NotFound
+            or StatusCode.AlreadyExists or StatusCode.ResourceExhausted;
+        var detail = explains && !string.IsNullOrWhiteSpace(exception.Status.Detail)
+            ? $" ({exception.Status.Detail})" : "";
+        return $"Could not {action}: {reason}{detail}.";
     }
 }

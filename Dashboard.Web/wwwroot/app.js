@@ -10,3 +10,12 @@ window.downloadFile = function (name, contentType, base64) {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
 };
+
+// Brings a section into view and moves keyboard focus to it (it has tabindex="-1").
+window.scrollToId = function (id) {
+    const element = document.getElementById(id);
+    if (element) {
+        element.scrollIntoView({ behavior: "smooth", block: "start" });
+        element.focus({ preventScroll: true });
+    }
+};

@@ -276,6 +276,8 @@ public static class RunExport
             return Encoding.UTF8.GetBytes(Json.Format(metrics));
         }
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        // Written before the CSV writer starts: it wants one width per file, the blocks have their own.
+        WriteSettingsAndSummary(writer, run, metrics);
         using var csv = CsvWriter.Create(writer, null, leaveOpen: true);
         foreach (var header in new[] { "feature", "tp", "fp", "tn", "fn", "precision", "sensitivity", "specificity", "accuracy", "macro_f1", "mcc", "missing", "missing_rate", "support" })
         {
@@ -292,7 +294,45 @@ public static class RunExport
             csv.EndRecord();
         }
         csv.Flush();
-        return Encoding.UTF8.GetBytes(writer.ToString());
+        return WithByteOrderMark(writer.ToString());
+    }
+
+    /// <summary>
+    /// Two blocks above the per-feature rows, each closed by an empty line: the run's settings (setting,value) and the
+    /// summary (metric,median,q1,q3,ci_low,ci_high), so that one file says what was run and what it scored.
+    /// </summary>
+    private static void WriteSettingsAndSummary(TextWriter writer, RunInfo run, Metrics metrics)
+    {
+        void Row(params string[] fields) =>
+            writer.Write(string.Join(",", fields.Select(f => f.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{f.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : f)) + "\r\n");
+        static string N(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+        Row("setting", "value");
+        Row("run_id", run.RunId);
+        Row("label", run.Label);
+        Row("dataset_id", run.DatasetId);
+        Row("strategy", run.Strategy);
+        Row("engine_profile", run.EngineProfile);
+        Row("extractor", run.ExtractorEngine is { } e ? $"{e.Engine} {e.ModelId}".Trim() : "");
+        Row("translator", run.TranslatorEngine is { } t ? $"{t.Engine} {t.ModelId}".Trim() : "");
+        Row("records", metrics.Records.ToString(CultureInfo.InvariantCulture));
+        Row("exclude_missing", run.ExcludeMissing ? "true" : "false");
+        Row("bootstrap_resamples", metrics.Summary?.BootstrapResamples.ToString(CultureInfo.InvariantCulture) ?? "");
+        Row("bootstrap_seed", metrics.Summary?.BootstrapSeed.ToString(CultureInfo.InvariantCulture) ?? "");
+        Row("truncated_outputs", run.TruncatedOutputs.ToString(CultureInfo.InvariantCulture));
+        Row();
+        Row("metric", "median", "q1", "q3", "ci_low", "ci_high");
+        if (metrics.Summary is { } summary)
+        {
+            foreach (var (name, q) in new[] { ("macro_f1", summary.MacroF1), ("mcc", summary.Mcc), ("sensitivity", summary.Sensitivity),
+                         ("specificity", summary.Specificity), ("precision", summary.Precision), ("accuracy", summary.Accuracy), ("missing_rate", summary.MissingRate) })
+            {
+                if (q is not null)
+                {
+                    Row(name, N(q.Median), N(q.Q1), N(q.Q3), N(q.CiLow), N(q.CiHigh));
+                }
+            }
+        }
+        Row();
     }
 
     /// <summary>
@@ -301,7 +341,9 @@ public static class RunExport
     /// </summary>
     public static async Task WriteRecordsAsync(Stream output, RunInfo run, Func<IAsyncEnumerable<RecordPrediction>> predictions, string format)
     {
-        await using var writer = new StreamWriter(output, s_utf8, leaveOpen: true);
+        // A BOM on the CSV: spreadsheet programs read one without it in the local code page and garble Persian.
+        var encoding = format == "json" ? s_utf8 : Encoding.UTF8;
+        await using var writer = new StreamWriter(output, encoding, leaveOpen: true);
         if (format == "json")
         {
             await writer.WriteAsync("[\n");
@@ -321,7 +363,7 @@ public static class RunExport
             keys.AddRange(prediction.Features.Select(f => f.Key).Where(seen.Add));
         }
         using var csv = CsvWriter.Create(writer, null, leaveOpen: true);
-        foreach (var header in new[] { "run_id", "record_id", "language", "strategy", "profile", "error", "translation",
+        foreach (var header in new[] { "run_id", "record_id", "language", "text", "strategy", "profile", "error", "translation",
                          "finish_reason", "prompt_tokens", "completion_tokens", "model_latency_ms", "raw_output" }
                      .Concat(keys.SelectMany(k => new[] { $"label_{k}", $"pred_{k}", $"evidence_{k}" })))
         {
@@ -333,6 +375,7 @@ public static class RunExport
             csv.WriteField(run.RunId);
             csv.WriteField(p.RecordId);
             csv.WriteField(p.Language);
+            csv.WriteField(p.Text);
             csv.WriteField(run.Strategy);
             csv.WriteField(run.EngineProfile);
             csv.WriteField(p.Error);
@@ -356,6 +399,9 @@ public static class RunExport
         }
         csv.Flush();
     }
+
+    /// <summary>UTF-8 with a BOM (see <see cref="WriteRecordsAsync"/>).</summary>
+    private static byte[] WithByteOrderMark(string text) => [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(text)];
 
     private static string LabelName(Label label) => label switch
     {

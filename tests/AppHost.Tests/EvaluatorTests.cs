@@ -92,7 +92,8 @@ public sealed class EvaluatorTests(StackFixture stack) : IClassFixture<StackFixt
 
         var export = await Client.ExportRunAsync(new ExportRunRequest { RunId = run.RunId, Format = "csv", Content = "records" });
         var csv = export.Data.ToStringUtf8();
-        Assert.StartsWith("run_id,record_id", csv);
+        // UTF-8 with a byte-order mark, so that spreadsheets read the Persian notes right.
+        Assert.StartsWith("\uFEFFrun_id,record_id,language,text", csv, StringComparison.Ordinal);
         Assert.Equal(4, csv.Trim().Split('\n').Length);
     }
 

@@ -80,12 +80,13 @@ public sealed class BrowserStackFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A page in a fresh context; 1400x1000 unless told (390x844 for a phone).</summary>
+    public async Task<IPage> NewPageAsync(int width = 1400, int height = 1000)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = DashboardUrl.ToString(),
-            ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
             Locale = "en-US",
         });

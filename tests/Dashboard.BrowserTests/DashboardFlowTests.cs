@@ -81,7 +81,7 @@ public sealed class DashboardFlowTests(BrowserStackFixture stack, ITestOutputHel
                 await bilingual.ClickAsync();
                 await page.WaitForURLAsync("**/compare?runs=*");
                 await page.WaitForInteractiveAsync();
-                await page.Locator("[data-testid=compare-table] [data-testid=compare-row]").Nth(1).WaitForAsync(new() { Timeout = RunTimeout });
+                await page.Locator("[data-testid=study-table] [data-testid=study-row]").Nth(1).WaitForAsync(new() { Timeout = RunTimeout });
                 await page.ByTestId("delta-table").First.WaitForAsync();
                 await page.ShotAsync("05-compare");
             }

@@ -23,6 +23,8 @@ public sealed class FakeEvaluator : Evaluator.EvaluatorClient
     public Func<StartMatrixRequest, MatrixInfo> OnStartMatrix { get; set; } = request => new MatrixInfo { MatrixId = "matrix-new", DatasetId = request.DatasetId };
     public Func<GetMatrixRequest, MatrixInfo> OnGetMatrix { get; set; } = request => throw new RpcException(new Status(StatusCode.NotFound, "no matrix"));
     public Func<CompareRunsRequest, CompareRunsResponse> OnCompareRuns { get; set; } = _ => new CompareRunsResponse();
+    public Func<ListRunsRequest, ListRunsResponse> OnListRuns { get; set; } = _ => new ListRunsResponse();
+    public List<string> DeletedRuns { get; } = [];
 
     public List<StartRunRequest> StartedRuns { get; } = [];
     public List<StartMatrixRequest> StartedMatrices { get; } = [];
@@ -85,6 +87,14 @@ public sealed class FakeEvaluator : Evaluator.EvaluatorClient
             Comparisons.Add(request);
         }
         return Unary(() => OnCompareRuns(request));
+    }
+
+    public override AsyncUnaryCall<ListRunsResponse> ListRunsAsync(ListRunsRequest request, CallOptions options) => Unary(() => OnListRuns(request));
+
+    public override AsyncUnaryCall<DeleteRunResponse> DeleteRunAsync(DeleteRunRequest request, CallOptions options)
+    {
+        DeletedRuns.Add(request.RunId);
+        return Unary(() => new DeleteRunResponse { Deleted = true });
     }
 
     public override AsyncUnaryCall<ExtractResponse> ExtractAsync(ExtractRequest request, CallOptions options) => Unary(() => ExtractNote(request));
