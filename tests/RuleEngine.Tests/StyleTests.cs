@@ -39,6 +39,33 @@ public sealed class StyleTests(ITestOutputHelper output)
         Assert.True(enAll.MedianF1 >= EnFloor.F1 && enAll.MedianMcc >= EnFloor.Mcc, $"English median macro-F1 {enAll.MedianF1:0.000} / MCC {enAll.MedianMcc:0.000}");
     }
 
+    /// <summary>
+    /// Scores any style-stratified file (RULES_SCORE_FILE=path; skipped without it): per language, the style × feature
+    /// table; RULES_STYLES_ERRORS=path also writes the wrong decisions. For a first, out-of-sample look at new notes.
+    /// </summary>
+    [Fact]
+    public void Any_file_is_scored_on_request()
+    {
+        var path = Environment.GetEnvironmentVariable("RULES_SCORE_FILE");
+        if (string.IsNullOrEmpty(path))
+        {
+            return;
+        }
+        var all = DevRecord.LoadPath(path);
+        var text = new System.Text.StringBuilder();
+        foreach (var language in all.Select(r => r.Language).Distinct().OrderBy(l => l, StringComparer.Ordinal))
+        {
+            var (table, _) = StyleScoring.Table(language, all.Where(r => r.Language == language).ToArray());
+            text.AppendLine(table);
+        }
+        output.WriteLine(text.ToString());
+        var errorsPath = Environment.GetEnvironmentVariable("RULES_STYLES_ERRORS");
+        if (!string.IsNullOrEmpty(errorsPath))
+        {
+            File.WriteAllText(errorsPath, text + "\n" + StyleScoring.Errors(all));
+        }
+    }
+
     [Fact]
     public void Style_records_are_well_formed()
     {
