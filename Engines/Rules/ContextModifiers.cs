@@ -396,12 +396,14 @@ internal static class ContextModifiers
                     cue = j;
                     return TriggerStatus.Historical;
                 }
-                if ((m & ClauseBreak) != 0)
+                if ((m & ClauseBreak) != 0 || (latin && (m & Now) != 0))
                 {
                     break;
                 }
-                if ((m & Affirm) != 0)
+                if ((m & Affirm) != 0 && !latin)
                 {
+                    // Persian is verb-final: the cue's own verb ends its scope. English puts the verb first ("used to
+                    // have fevers", "previously had pain"): there a present-time cue ends it ("... and now has").
                     useHist = false;
                 }
             }
