@@ -71,6 +71,11 @@ public sealed class EnglishFamilyTests
     [InlineData("Needed three doses of breakthrough pain relief overnight.", "pain", true)]
     [InlineData("Grimacing when we turn him.", "pain", true)]
     [InlineData("Pain well controlled, 0/10.", "pain", false)]
+    [InlineData("She's unrousable since lunch.", "consciousness", true)]
+    [InlineData("He broke down sobbing on the phone.", "psychological", true)]
+    [InlineData("The wound on her heel is weeping.", "psychological", false)]
+    [InlineData("He's hardly eating, a few spoonfuls at most.", "appetite_loss", true)]
+    [InlineData("He had jerky movements of both arms this morning.", "seizure", true)]
     [InlineData("No pain at all.", "pain", false)]
     public void English_families(string text, string key, bool expected) => Assert.Equal(expected, Has(text, key));
 
@@ -109,6 +114,8 @@ public sealed class EnglishFamilyTests
     [InlineData("دستش شروع کرد به پریدن و بند نمیومد", true)]
     [InlineData("کف کرده بود و زبونشو گاز گرفت", true)]
     [InlineData("صورتش یه طرفش میپرید و جواب نمیداد", true)]
+    [InlineData("دندوناش قفل شد و بدنش سفت شد", true)]
+    [InlineData("تب و لرز داره، مثل بید میلرزه", false)]
     [InlineData("داروی ضد تشنجش تموم شده", false)]
     [InlineData("اگه دوباره تشنج کرد ببریدش اورژانس", false)]
     public void Persian_seizure_recency_and_paraphrase(string text, bool expected) => Assert.Equal(expected, Has(text, "seizure"));
