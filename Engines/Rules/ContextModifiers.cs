@@ -62,6 +62,8 @@ internal static class ContextModifiers
     internal const uint QuestionWord = 1 << 23;
     internal const uint ObjectMarker = 1 << 24;
     internal const uint DoubleNegation = 1 << 25;
+    internal const uint RemotePast = 1 << 26;
+    internal const uint Recent = 1 << 27;
 
     internal const int PostWindow = 12;
     internal const int PreWindow = 6;
@@ -93,15 +95,23 @@ internal static class ContextModifiers
         EntryKind.QuestionWord => Hypothetical | QuestionWord,
         EntryKind.ObjectMarker => ObjectMarker,
         EntryKind.DoubleNegation => DoubleNegation,
+        EntryKind.RemotePast => RemotePast,
+        EntryKind.Recent => Recent,
         _ => 0,
     };
 
     /// <summary>Decides the status of the trigger occupying tokens [start, end).</summary>
     /// <summary>Decides the status of the trigger occupying tokens [start, end); <paramref name="cue"/> is the token that
     /// decided it, or -1.</summary>
-    internal static TriggerStatus Resolve(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int start, int end, ModifierSet ignored, bool latin, out int cue)
+    internal static TriggerStatus Resolve(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int start, int end, ModifierSet ignored, bool latin, bool episodic, out int cue)
     {
         var status = ResolveCues(tokens, mask, start, end, ignored, latin, out cue);
+        if (episodic && status == TriggerStatus.Positive && (ignored & ModifierSet.Historical) == 0 &&
+            RemotePastAround(tokens, mask, start, end) is var remote and >= 0)
+        {
+            cue = remote;
+            return TriggerStatus.Historical;
+        }
         // Double negation: "نه اینکه درد نداشته باشه، داره", "it's not that she has no pain": the denial is denied.
         if (status == TriggerStatus.Negated)
         {
@@ -386,12 +396,14 @@ internal static class ContextModifiers
                     cue = j;
                     return TriggerStatus.Historical;
                 }
-                if ((m & ClauseBreak) != 0)
+                if ((m & ClauseBreak) != 0 || (latin && (m & Now) != 0))
                 {
                     break;
                 }
-                if ((m & Affirm) != 0)
+                if ((m & Affirm) != 0 && !latin)
                 {
+                    // Persian is verb-final: the cue's own verb ends its scope. English puts the verb first ("used to
+                    // have fevers", "previously had pain"): there a present-time cue ends it ("... and now has").
                     useHist = false;
                 }
             }
@@ -431,6 +443,38 @@ internal static class ContextModifiers
         }
 
         return TriggerStatus.Positive;
+    }
+
+    /// <summary>
+    /// A remote-past cue in the trigger's sentence ("He had a seizure last month", "هفته پیش تشنج کرد", "..., none
+    /// since"), searched back to the clause start and forward to the sentence end; a recent-time cue ("this morning",
+    /// "دیشب") or a present-time cue between them ends the search. Returns the cue's token, or -1. Bounded windows.
+    /// </summary>
+    private static int RemotePastAround(ReadOnlySpan<Token> tokens, ReadOnlySpan<uint> mask, int start, int end)
+    {
+        for (var j = start - 1; j >= 0 && j >= start - ClauseWindow; j--)
+        {
+            if (tokens[j].Kind == TokenKind.Hard || (mask[j] & (ClauseBreak | Recent | Now)) != 0)
+            {
+                break;
+            }
+            if ((mask[j] & RemotePast) != 0)
+            {
+                return j;
+            }
+        }
+        for (var j = end; j < tokens.Length && j < end + SentenceWindow; j++)
+        {
+            if (tokens[j].Kind == TokenKind.Hard || (mask[j] & (Recent | Now)) != 0)
+            {
+                break;
+            }
+            if ((mask[j] & RemotePast) != 0)
+            {
+                return j;
+            }
+        }
+        return -1;
     }
 
     /// <summary>A conditional cue ("اگر", "if"; not a question word) in the trigger's clause, or -1.</summary>

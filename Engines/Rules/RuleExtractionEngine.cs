@@ -340,7 +340,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                 cues.Add(m.End - 1);
                 continue;
             }
-            statuses.Add(ContextModifiers.Resolve(tokenSpan, mask, m.Start, m.End, _lexicon.Ignored[entry.Feature], tokenSpan[m.Start].Latin, out var cue));
+            statuses.Add(ContextModifiers.Resolve(tokenSpan, mask, m.Start, m.End, _lexicon.Ignored[entry.Feature], tokenSpan[m.Start].Latin, _lexicon.EpisodicFeatures[entry.Feature], out var cue));
             cues.Add(cue);
         }
 

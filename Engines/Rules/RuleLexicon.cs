@@ -67,6 +67,12 @@ public enum EntryKind : byte
     ObjectMarker,
     /// <summary>Opens a double negation ("نه اینکه", "it's not that"): a negated trigger right after it is asserted.</summary>
     DoubleNegation,
+    /// <summary>Places an episodic event clearly before the episode that prompted the call ("last month", "هفته پیش",
+    /// "none since"): a trigger of an <c>@episodic</c> feature in its clause is historical. Other features ignore it.</summary>
+    RemotePast,
+    /// <summary>Places an event in the episode that prompted the call ("this morning", "دیشب"): it ends the search for a
+    /// <see cref="RemotePast"/> cue.</summary>
+    Recent,
     /// <summary>A measured value (temperature, oxygen saturation) decided by a threshold: see <see cref="VitalSign"/>.</summary>
     Vital,
 }
@@ -251,6 +257,10 @@ public sealed class RuleLexicon
     /// entry says it ("تب ۳۹ داشت ... امروز دمایش ۳۶.۸").</summary>
     internal bool[] StateFeatures { get; private init; } = [];
 
+    /// <summary>Per feature: <c>@episodic</c> — an event (a seizure) counts when it belongs to the episode that prompted the
+    /// call, not when a <c>[modifier:remote_past]</c> cue places it clearly earlier ("last month", "هفته پیش").</summary>
+    internal bool[] EpisodicFeatures { get; private init; } = [];
+
     /// <summary>Number of entries (triggers, pseudo-triggers and modifier cues).</summary>
     public int EntryCount => Entries.Length;
 
@@ -385,6 +395,7 @@ public sealed class RuleLexicon
         var vitalSpecs = new List<(int Feature, List<int> Cues, double Threshold, bool AtLeast, double Min, double Max)>();
         var currentVital = -1;
         var stateFeatures = new HashSet<int>();
+        var episodicFeatures = new HashSet<int>();
         var lineNo = 0;
         foreach (var rawLine in text.Split('\n'))
         {
@@ -478,6 +489,11 @@ public sealed class RuleLexicon
             if (line == "@state" && currentFeature >= 0)
             {
                 stateFeatures.Add(currentFeature);
+                continue;
+            }
+            if (line == "@episodic" && currentFeature >= 0)
+            {
+                episodicFeatures.Add(currentFeature);
                 continue;
             }
             if (line[0] == '@')
@@ -634,6 +650,11 @@ public sealed class RuleLexicon
         {
             states[f] = true;
         }
+        var episodic = new bool[features.Count];
+        foreach (var f in episodicFeatures)
+        {
+            episodic[f] = true;
+        }
 
         var blockers = new bool[termCount];
         foreach (var t in gapBlockers)
@@ -648,6 +669,7 @@ public sealed class RuleLexicon
         return new RuleLexicon("rules-" + hash, [.. features], [.. ignored], exact, prefix, [.. entries], termCount) 
         {
             GapBlockerTerms = blockers, GapFreeTerms = free, VitalCueTerms = vitalCues, Vitals = vitals, StateFeatures = states,
+            EpisodicFeatures = episodic,
         };
     }
 
@@ -764,6 +786,8 @@ public sealed class RuleLexicon
         "question_word" => EntryKind.QuestionWord,
         "object_marker" => EntryKind.ObjectMarker,
         "double_negation" => EntryKind.DoubleNegation,
+        "remote_past" => EntryKind.RemotePast,
+        "recent" => EntryKind.Recent,
         _ => throw new FormatException($"lexicon line {lineNo}: unknown modifier section"),
     };
 }
