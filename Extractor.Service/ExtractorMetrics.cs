@@ -17,6 +17,7 @@ public sealed class ExtractorMetrics
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _failures;
     private readonly Histogram<double> _duration;
+    private long _served;
 
     public ExtractorMetrics(IMeterFactory meterFactory)
     {
@@ -29,8 +30,12 @@ public sealed class ExtractorMetrics
         _duration = meter.CreateHistogram<double>("clinical.extractor.duration", unit: "ms", description: "Time to extract one note");
     }
 
+    /// <summary>Notes answered since the process started, as the extractions counter counts them (GetInfo reports it).</summary>
+    public long Served => Interlocked.Read(ref _served);
+
     public void Extracted(ExtractResponse response, string strategy, string language)
     {
+        Interlocked.Increment(ref _served);
         var engine = new KeyValuePair<string, object?>("engine", response.Engine?.Engine ?? "");
         _extractions.Add(1, engine, new KeyValuePair<string, object?>("strategy", strategy), new KeyValuePair<string, object?>("language", language));
         if (response.CacheHit)
