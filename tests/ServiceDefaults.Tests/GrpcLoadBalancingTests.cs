@@ -100,38 +100,6 @@ public sealed class GrpcLoadBalancingTests
         Assert.Equal(1, servers.Calls.Sum());
     }
 
-    [Fact]
-    public async Task A_stopped_backend_is_skipped_and_the_others_take_its_calls()
-    {
-        await using var servers = await HealthServers.StartAsync(3);
-        var settings = new List<(string, string)> { ("Services:health:LoadBalancing", "round_robin") };
-        settings.AddRange(servers.Addresses.Select((address, i) => ($"Services:health:grpc:{i}", address)));
-        using var host = ClientHost(settings);
-        var client = host.Services.GetRequiredService<Health.HealthClient>();
-        await client.CheckAsync(new HealthCheckRequest());
-
-        await servers.StopAsync(0);
-        var before = servers.Calls;
-        var answered = 0;
-        for (var i = 0; i < 20; i++)
-        {
-            try
-            {
-                await client.CheckAsync(new HealthCheckRequest());
-                answered++;
-            }
-            catch (Grpc.Core.RpcException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Unavailable)
-            {
-                // A call picked just as the connection closed; the Evaluator retries such a record.
-            }
-        }
-
-        var after = servers.Calls;
-        Assert.Equal(before[0], after[0]);
-        Assert.True(answered >= 18, $"{answered} of 20 calls answered");
-        Assert.True(after[1] > before[1] && after[2] > before[2], string.Join(", ", after));
-    }
-
     private static IHost ClientHost(IEnumerable<(string Key, string Value)> settings)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -184,8 +152,6 @@ public sealed class GrpcLoadBalancingTests
             }
             return servers;
         }
-
-        public Task StopAsync(int index) => _apps[index].StopAsync();
 
         public async ValueTask DisposeAsync()
         {
