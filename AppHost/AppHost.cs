@@ -21,26 +21,27 @@ var openAiApiKey = string.IsNullOrEmpty(builder.Configuration["Parameters:openai
 // Services wait for Redis to answer, and for the services they call to have started (not to be healthy):
 // the chain then starts nearly in parallel, and each client retries until its dependency answers. Health
 // still tells the truth: every /health includes the service's dependencies.
-var translator = builder.AddProject<Projects.Translator_Service>("translator")
+// Replicas:Translator / Replicas:Extractor start several instances; their callers balance per call (README: Scaling out).
+var translators = builder.AddReplicas("translator", name => builder.AddProject<Projects.Translator_Service>(name)
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("Engine__Kind", translatorEngine)
     .WithModelSettings(executionProvider, openAiApiKey, modelPathParameter: "translator-model-path")
     .WithEngineProfiles()
-    .WithGrpcServiceDefaults();
+    .WithGrpcServiceDefaults());
 
-var extractor = builder.AddProject<Projects.Extractor_Service>("extractor")
+var extractors = builder.AddReplicas("extractor", name => builder.AddProject<Projects.Extractor_Service>(name)
     .WithReference(cache).WaitFor(cache)
-    .WithReference(translator).WaitForStart(translator)
+    .WithReference(translators)
     .WithEnvironment("Engine__Kind", extractorEngine)
     .WithEnvironment("Engine__PromptMode", extractorPromptMode)
     .WithModelSettings(executionProvider, openAiApiKey, modelPathParameter: "extractor-model-path")
     .WithEngineProfiles()
-    .WithGrpcServiceDefaults();
+    .WithGrpcServiceDefaults());
 
 var evaluatorGrpcPort = builder.Configuration.GetValue("Ports:EvaluatorGrpc", 5090);
 var evaluator = builder.AddProject<Projects.Evaluator_Service>("evaluator")
     .WithReference(cache).WaitFor(cache)
-    .WithReference(extractor).WaitForStart(extractor)
+    .WithReference(extractors)
     .WithEnvironment("Evaluator__DemoAutorun", demoAutorun)
     .WithEndpoint(GrpcEndpoints.Grpc, endpoint => endpoint.Port = evaluatorGrpcPort)
     .WithGrpcServiceDefaults();
@@ -56,7 +57,7 @@ var dashboard = builder.AddProject<Projects.Dashboard_Web>("dashboard")
 // Development: services open, no credentials (each says so in its log). Otherwise identities on, as deployed (README: Security).
 if (!builder.Environment.IsDevelopment())
 {
-    builder.WithServiceCredentials(translator, extractor, evaluator, dashboard);
+    builder.WithServiceCredentials(translators, extractors, evaluator, dashboard);
 }
 
 builder.Build().Run();

@@ -9,13 +9,13 @@ public static class ServiceCredentials
 {
     public static void WithServiceCredentials(
         this IDistributedApplicationBuilder builder,
-        IResourceBuilder<ProjectResource> translator,
-        IResourceBuilder<ProjectResource> extractor,
+        IReadOnlyList<IResourceBuilder<ProjectResource>> translators,
+        IReadOnlyList<IResourceBuilder<ProjectResource>> extractors,
         IResourceBuilder<ProjectResource> evaluator,
         IResourceBuilder<ProjectResource> dashboard)
     {
         var environment = builder.Environment.EnvironmentName;
-        foreach (var project in new[] { translator, extractor, evaluator, dashboard })
+        foreach (var project in translators.Concat(extractors).Append(evaluator).Append(dashboard))
         {
             project.WithEnvironment("ASPNETCORE_ENVIRONMENT", environment);
         }
@@ -28,9 +28,16 @@ public static class ServiceCredentials
             .WithEnvironment("Auth__BootstrapAdminKey", Secret(builder, "bootstrap-admin-key"))
             .WithEnvironment("Auth__Callers__dashboard__Key", dashboardKey)
             .WithEnvironment("Auth__Callers__dashboard__Role", "admin");
-        extractor.WithEnvironment("Auth__ClientKey", extractorKey)
-            .WithEnvironment("Auth__Callers__evaluator__Key", evaluatorKey);
-        translator.WithEnvironment("Auth__Callers__extractor__Key", extractorKey);
+        // Replicas of a service share its identity.
+        foreach (var extractor in extractors)
+        {
+            extractor.WithEnvironment("Auth__ClientKey", extractorKey)
+                .WithEnvironment("Auth__Callers__evaluator__Key", evaluatorKey);
+        }
+        foreach (var translator in translators)
+        {
+            translator.WithEnvironment("Auth__Callers__extractor__Key", extractorKey);
+        }
         dashboard.WithEnvironment("Auth__ClientKey", dashboardKey)
             .WithEnvironment("Dashboard__AdminKey", Secret(builder, "dashboard-admin-key"));
     }

@@ -18,6 +18,7 @@ public sealed class ExtractorMetrics
     private readonly Counter<long> _failures;
     private readonly Histogram<double> _duration;
     private readonly UpDownCounter<long> _inFlight;
+    private long _served;
 
     public ExtractorMetrics(IMeterFactory meterFactory)
     {
@@ -33,8 +34,12 @@ public sealed class ExtractorMetrics
             description: "Extractions being served: waiting for the engine or running on it");
     }
 
+    /// <summary>Notes answered since the process started, as the extractions counter counts them (GetInfo reports it).</summary>
+    public long Served => Interlocked.Read(ref _served);
+
     public void Extracted(ExtractResponse response, string strategy, string language)
     {
+        Interlocked.Increment(ref _served);
         var engine = new KeyValuePair<string, object?>("engine", response.Engine?.Engine ?? "");
         _extractions.Add(1, engine, new KeyValuePair<string, object?>("strategy", strategy), new KeyValuePair<string, object?>("language", language));
         if (response.CacheHit)

@@ -17,6 +17,7 @@ public sealed class ExtractorGrpcService(
     EngineProfileHealth<IFeatureExtractionEngine> profiles,
     TranslatorClient translator,
     HealthCheckService health,
+    ExtractorMetrics metrics,
     IOptions<ExtractorOptions> options) : Contracts.Extractor.V1.Extractor.ExtractorBase
 {
     public override Task<ExtractResponse> Extract(ExtractRequest request, ServerCallContext context) =>
@@ -61,6 +62,7 @@ public sealed class ExtractorGrpcService(
             Service = "extractor",
             Version = typeof(ExtractorGrpcService).Assembly.GetName().Version?.ToString() ?? "",
             Engine = handler.EngineInfo ?? new EngineInfo { Engine = "none", Description = "no engine available in this build" },
+            ExtractionsServed = (ulong)metrics.Served,
         };
         response.Strategies.AddRange(Strategies.All);
         response.Profiles.AddRange(await ProfileGrpc.StatusesAsync(profiles, context.CancellationToken));

@@ -1,4 +1,6 @@
 using ClinicalAspire.Domain.Text;
+using Grpc.Core;
+using Grpc.Net.Client.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,16 +54,30 @@ public static class GrpcHostingExtensions
     /// Registers a typed gRPC client for another service of the stack, addressed as
     /// <c>http://_grpc.{serviceName}</c> (service discovery resolves the named endpoint), unless
     /// <c>Services:{serviceName}:Address</c> gives an explicit address.
+    /// Calls are balanced per call, not per connection (README: Scaling out), when the address names a resolver
+    /// (<c>dns:///extractor-headless:8081</c>: every pod behind a headless Service) or when
+    /// <c>Services:{serviceName}:LoadBalancing</c> is <c>round_robin</c> (every endpoint service discovery knows, as the
+    /// AppHost passes one per replica); <c>pick_first</c> keeps one connection.
     /// With <paramref name="sendClientKey"/>, calls carry this process's own credential (<c>Auth:ClientKey</c>) when one is set.
     /// </summary>
     public static IHttpClientBuilder AddGrpcServiceClient<TClient>(this IHostApplicationBuilder builder, string serviceName, bool sendClientKey = true)
         where TClient : class
     {
-        var explicitAddress = builder.Configuration[$"Services:{serviceName}:Address"];
-        var address = new Uri(string.IsNullOrWhiteSpace(explicitAddress) ? $"http://_{GrpcEndpointName}.{serviceName}" : explicitAddress);
+        var (address, policy) = GrpcLoadBalancing.ClientAddress(builder.Configuration, serviceName);
         var client = builder.Services
             .AddGrpcClient<TClient>(options => options.Address = address)
             .ConfigureChannel(channel => channel.MaxReceiveMessageSize = MaxMessageBytes);
+        if (policy is not null)
+        {
+            builder.AddGrpcLoadBalancing();
+            client.ConfigureChannel(channel =>
+            {
+                // A resolver address has no http:// to say "no TLS": in-cluster and local traffic is h2c.
+                channel.Credentials = ChannelCredentials.Insecure;
+                channel.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { policy } };
+                GrpcLoadBalancing.ReenableOn(channel.HttpHandler);
+            });
+        }
         if (sendClientKey && builder.Configuration["Auth:ClientKey"] is { Length: > 0 } key)
         {
             client.AddCallCredentials((_, metadata) =>

@@ -25,9 +25,12 @@ public class StackFixture : IAsyncLifetime
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         App = await StackLauncher.StartAsync(
-            [$"Cache:Mode={CacheMode}", "Parameters:evaluator-demo-autorun=false", .. Settings], Resources, TimeSpan.FromMinutes(3));
+            [$"Cache:Mode={CacheMode}", "Parameters:evaluator-demo-autorun=false", .. Settings], Healthy, TimeSpan.FromMinutes(3));
         StartupTime = started.Elapsed;
     }
+
+    /// <summary>Resources the fixture waits for (the stack's, and replicas its settings add).</summary>
+    protected virtual IReadOnlyList<string> Healthy => Resources;
 
     /// <summary>AppHost settings of this fixture (a throwaway, non-persistent Redis by default).</summary>
     protected virtual IEnumerable<string> Settings => ["Cache:Persistent=false"];

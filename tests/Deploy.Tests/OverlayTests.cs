@@ -18,10 +18,33 @@ public class OverlayTests
     public void Services_find_each_other_through_service_discovery_keys(string overlay)
     {
         var rendered = Kustomize.Render(overlay);
-        foreach (var (client, server) in new[] { ("dashboard", "evaluator"), ("evaluator", "extractor"), ("extractor", "translator") })
+        // One evaluator (its runs and their watchers live in the process): the dashboard keeps the ClusterIP Service.
+        Assert.Equal("http://evaluator:8081", rendered.Environment("dashboard")["services__evaluator__grpc__0"]);
+        Assert.Contains(rendered.Single<V1Service>("evaluator").Spec.Ports, p => p.Name == "grpc" && p.Port == 8081);
+        Assert.DoesNotContain(rendered.OfKind<V1Service>(), s => s.Metadata.Name == "evaluator-headless");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void The_scaled_backends_are_called_pod_by_pod_through_headless_services_round_robin(string overlay)
+    {
+        var rendered = Kustomize.Render(overlay);
+        foreach (var (client, server) in new[] { ("evaluator", "extractor"), ("extractor", "translator") })
         {
-            Assert.Equal($"http://{server}:8081", rendered.Environment(client)[$"services__{server}__grpc__0"]);
-            Assert.Contains(rendered.Single<V1Service>(server).Spec.Ports, p => p.Name == "grpc" && p.Port == 8081);
+            var environment = rendered.Environment(client);
+            Assert.Equal($"dns:///{server}-headless:8081", environment[$"Services__{server}__Address"]);
+            Assert.Equal("round_robin", environment[$"Services__{server}__LoadBalancing"]);
+            // No second, connection-balanced way to the same server.
+            Assert.DoesNotContain(environment.Keys, key => key.Equals($"services__{server}__grpc__0", StringComparison.OrdinalIgnoreCase));
+
+            var headless = rendered.Single<V1Service>($"{server}-headless");
+            Assert.Equal("None", headless.Spec.ClusterIP);
+            // The same pods as the ClusterIP Service (kept for port-forwarding and ad-hoc calls), on the container's grpc port.
+            Assert.Equal(rendered.Single<V1Service>(server).Spec.Selector, headless.Spec.Selector);
+            Assert.Equal(rendered.Workload(server).Template.Metadata.Labels["app.kubernetes.io/name"], headless.Spec.Selector["app.kubernetes.io/name"]);
+            var port = Assert.Single(headless.Spec.Ports);
+            Assert.Equal(("grpc", 8081, "grpc"), (port.Name, port.Port, port.TargetPort.Value));
+            Assert.Contains(rendered.Workload(server).Pod.Containers.SelectMany(c => c.Ports ?? []), p => p.Name == "grpc" && p.ContainerPort == 8081);
         }
     }
 

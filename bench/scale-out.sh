@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Scale-out numbers (README: Scaling out): the same run of distinct notes against one Extractor and against three
+# replicas (Replicas:Extractor=3), each on a fresh stack under Aspire.Hosting.Testing; prints the time of each, the calls
+# each replica answered (GetInfo's extractions_served) and the speed-up. CI asserts the spread only (AppHost.Tests).
+# Usage: bash bench/scale-out.sh [records, default 20000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+records=${1:-20000}
+dotnet build tests/AppHost.Tests -v quiet -nologo > /dev/null
+CLINICAL_SCALE_BENCH=1 CLINICAL_SCALE_RECORDS=$records \
+  dotnet test tests/AppHost.Tests --no-build --filter "FullyQualifiedName~ScaleOutBench" --logger "console;verbosity=detailed" 2>&1 \
+  | grep -E "^ *[0-9]+ records, |speed-up|^ *(Passed|Failed) " || true

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Aspire.Hosting;
+using System.Text.Json.Nodes;
+using ClinicalAspire.Contracts.Evaluator.V1;
+using ClinicalAspire.Contracts.Extractor.V1;
+using ClinicalAspire.Testing;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Xunit.Abstractions;
+
+namespace ClinicalAspire.AppHost.Tests;
+
+/// <summary>The stack with three Extractor replicas (Replicas:Extractor=3): the Evaluator balances its calls over them.</summary>
+public sealed class ThreeExtractorsFixture : StackFixture
+{
+    public static readonly string[] Extractors = ["extractor", "extractor-2", "extractor-3"];
+
+    protected override IReadOnlyList<string> Healthy => [.. Resources, .. Extractors[1..]];
+
+    protected override IEnumerable<string> Settings => ["Cache:Persistent=false", "Replicas:Extractor=3"];
+}
+
+public sealed class ScaleOutTests(ThreeExtractorsFixture stack, ITestOutputHelper output) : IClassFixture<ThreeExtractorsFixture>
+{
+    [Fact]
+    public async Task A_run_spreads_its_records_within_15_percent_over_three_extractor_replicas()
+    {
+        var records = ScaleRun.Records(defaultCount: 3000);
+        var result = await ScaleRun.RunAsync(stack.App, ThreeExtractorsFixture.Extractors, records, "spread");
+        output.WriteLine(result.ToString());
+
+        Assert.Equal(records, result.Completed);
+        // Every note was new (distinct texts): each replica's count is calls it answered, none from the cache.
+        Assert.True(result.Served.Sum() >= records, result.ToString());
+        var fair = result.Served.Sum() / 3.0;
+        Assert.All(result.Served, served => Assert.InRange(served, fair * 0.85, fair * 1.15));
+    }
+}
+
+/// <summary>
+/// The issue's speed comparison, not a CI test: the same run against one Extractor and against three, each on a fresh
+/// stack (bench/scale-out.sh sets CLINICAL_SCALE_BENCH=1 and the record count).
+/// </summary>
+public sealed class ScaleOutBench(ITestOutputHelper output)
+{
+    [BenchFact]
+    public async Task One_extractor_against_three_on_this_machine()
+    {
+        var records = ScaleRun.Records(defaultCount: 20000);
+        var results = new List<ScaleRun.Result>();
+        foreach (var replicas in new[] { 1, 3 })
+        {
+            string[] extractors = [.. Enumerable.Range(1, replicas).Select(i => i == 1 ? "extractor" : $"extractor-{i}")];
+            await using var app = await StackLauncher.StartAsync(
+                [$"Cache:Mode={StackFixture.CacheMode}", "Cache:Persistent=false", "Parameters:evaluator-demo-autorun=false", $"Replicas:Extractor={replicas}"],
+                [.. StackFixture.Resources, .. extractors[1..]], TimeSpan.FromMinutes(3));
+            var result = await ScaleRun.RunAsync(app, extractors, records, $"bench{replicas}");
+            output.WriteLine(result.ToString());
+            results.Add(result);
+            await app.StopAsync();
+        }
+        output.WriteLine($"speed-up with 3 replicas: {results[0].Elapsed.TotalSeconds / results[1].Elapsed.TotalSeconds:F2}x");
+    }
+}
+
+/// <summary>Runs only when CLINICAL_SCALE_BENCH=1 (minutes of CPU on a 2-core machine).</summary>
+public sealed class BenchFactAttribute : FactAttribute
+{
+    public BenchFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("CLINICAL_SCALE_BENCH") != "1")
+        {
+            Skip = "a benchmark: bench/scale-out.sh runs it";
+        }
+    }
+}
+
+/// <summary>A run of distinct notes made from data/demo, and what each Extractor replica answered.</summary>
+public static class ScaleRun
+{
+    public sealed record Result(int Records, int Completed, TimeSpan Elapsed, IReadOnlyList<string> Replicas, IReadOnlyList<long> Served)
+    {
+        public override string ToString() =>
+            $"{Records} records, {Replicas.Count} extractor replica(s): {Elapsed.TotalSeconds:F1} s ({Records / Elapsed.TotalSeconds:F0} records/s), completed {Completed}; served "
+            + string.Join(", ", Replicas.Zip(Served, (name, served) => $"{name} {served}"));
+    }
+
+    public static int Records(int defaultCount) =>
+        int.TryParse(Environment.GetEnvironmentVariable("CLINICAL_SCALE_RECORDS"), out var count) && count > 0 ? count : defaultCount;
+
+    public static async Task<Result> RunAsync(DistributedApplication app, IReadOnlyList<string> extractors, int records, string tag)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+        using var evaluatorChannel = GrpcChannel.ForAddress(app.GetEndpoint("evaluator", "grpc"), new GrpcChannelOptions { MaxReceiveMessageSize = null });
+        var evaluator = new Evaluator.EvaluatorClient(evaluatorChannel);
+        var datasetId = $"scale-{tag}";
+        await evaluator.ImportDatasetAsync(new ImportDatasetRequest
+        {
+            DatasetId = datasetId, Format = "jsonl", Replace = true,
+            Content = Google.Protobuf.ByteString.CopyFromUtf8(Dataset(records, tag)),
+        }, cancellationToken: timeout.Token);
+
+        var started = Stopwatch.StartNew();
+        var run = await evaluator.StartRunAsync(new StartRunRequest { DatasetId = datasetId, Strategy = "direct", Concurrency = 8 }, cancellationToken: timeout.Token);
+        using (var watch = evaluator.WatchRun(new WatchRunRequest { RunId = run.RunId }, cancellationToken: timeout.Token))
+        {
+            await foreach (var _ in watch.ResponseStream.ReadAllAsync(timeout.Token))
+            {
+            }
+        }
+        var elapsed = started.Elapsed;
+        var final = await evaluator.GetRunAsync(new GetRunRequest { RunId = run.RunId }, cancellationToken: timeout.Token);
+
+        var served = new List<long>();
+        foreach (var name in extractors)
+        {
+            using var channel = GrpcChannel.ForAddress(app.GetEndpoint(name, "grpc"));
+            var info = await new Extractor.ExtractorClient(channel).GetInfoAsync(new GetInfoRequest(), cancellationToken: timeout.Token);
+            served.Add((long)info.ExtractionsServed);
+        }
+        return new Result(records, final.Completed, elapsed, extractors, served);
+    }
+
+    /// <summary>The demo notes repeated with ids and texts made distinct, so that no extraction comes from the cache.</summary>
+    private static string Dataset(int records, string tag)
+    {
+        var demo = File.ReadLines(Path.Combine(RepositoryRoot(), "data", "demo", "demo.jsonl")).Where(l => l.Length > 0).ToArray();
+        return string.Join('\n', Enumerable.Range(0, records).Select(i =>
+        {
+            var record = JsonNode.Parse(demo[i % demo.Length])!.AsObject();
+            record["id"] = $"{tag}-{i:D5}";
+            record["text"] = $"{record["text"]} ({tag} {i})";
+            return record.ToJsonString();
+        }));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ClinicalAspire.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("ClinicalAspire.sln not found above the test assembly");
+    }
+}
