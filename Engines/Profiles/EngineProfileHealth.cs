@@ -11,7 +11,7 @@ namespace ClinicalAspire.Engines.Profiles;
 public sealed record ProfileHealth(ProfileReport Report, bool Healthy, string Detail);
 
 /// <summary>
-/// Whether every profile of a role can answer: its engine loaded, and an OpenAI-compatible server answers
+/// Whether every profile of a role can answer: its engine loaded and answered its warm-up, and an OpenAI-compatible server answers
 /// <c>GET {endpoint}/models</c> (probed at most every few seconds per server). Feeds /health and GetInfo.
 /// </summary>
 public sealed class EngineProfileHealth<TEngine>(EngineProfileHost<TEngine> host, IHttpClientFactory httpClients) where TEngine : class, IEngine
@@ -25,7 +25,7 @@ public sealed class EngineProfileHealth<TEngine>(EngineProfileHost<TEngine> host
         var results = new List<ProfileHealth>();
         foreach (var report in host.Reports())
         {
-            if (report.State != ProfileState.Ready)
+            if (report.State != ProfileState.Ready || !report.Warm)
             {
                 results.Add(new ProfileHealth(report, false, report.Detail));
                 continue;
@@ -65,7 +65,7 @@ public sealed class EngineProfileHealth<TEngine>(EngineProfileHost<TEngine> host
     }
 }
 
-/// <summary>/health: unhealthy while any profile of the role is loading, failed, or cannot reach its server.</summary>
+/// <summary>/health: unhealthy while any profile of the role is loading, warming up, failed, or cannot reach its server.</summary>
 public sealed class EngineProfilesHealthCheck<TEngine>(EngineProfileHealth<TEngine> health) : IHealthCheck where TEngine : class, IEngine
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
