@@ -25,14 +25,16 @@ public sealed class EngineProfileHealth<TEngine>(EngineProfileHost<TEngine> host
         var results = new List<ProfileHealth>();
         foreach (var report in host.Reports())
         {
-            if (report.State != ProfileState.Ready || !report.Warm)
+            if (report.State != ProfileState.Ready)
             {
                 results.Add(new ProfileHealth(report, false, report.Detail));
                 continue;
             }
+            // An unreachable server is the likelier reason a warm-up has not answered yet: say that first.
             var problem = report.Role.Model is { Kind: ModelEngineKinds.OpenAI, Endpoint: { } endpoint }
                 ? await ProbeAsync(endpoint, cancellationToken).ConfigureAwait(false)
                 : null;
+            problem ??= report.Warm ? null : report.Detail;
             results.Add(new ProfileHealth(report, problem is null, problem ?? "ready"));
         }
         return results;

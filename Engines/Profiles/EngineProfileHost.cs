@@ -131,8 +131,8 @@ public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngi
                 return;
             }
         }
-        slot.Loaded.TrySetResult(engine);
         LogLoaded(_logger, _role, slot.Profile.Name, engine.Descriptor.Engine, engine.Descriptor.ModelId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        slot.Loaded.TrySetResult(engine);
     }
 
     private void Fail(Slot slot, Exception ex, string prefix)
