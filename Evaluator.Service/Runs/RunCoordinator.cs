@@ -27,6 +27,7 @@ public sealed partial class RunCoordinator(
     RunScoring scoring,
     RunBroadcaster broadcaster,
     ProfileDirectory profiles,
+    StoreSchema schema,
     IOptions<EvaluatorOptions> options,
     ILogger<RunCoordinator> logger) : BackgroundService
 {
@@ -183,6 +184,7 @@ public sealed partial class RunCoordinator(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await schema.WaitUntilCheckedAsync(stoppingToken);
         await ResumeUnfinishedRunsAsync(stoppingToken);
         using var slots = new SemaphoreSlim(Math.Max(1, options.Value.MaxParallelRuns));
         await foreach (var runId in _queue.Reader.ReadAllAsync(stoppingToken))

@@ -26,6 +26,13 @@ public sealed partial class StoreSchema(
     private static readonly Func<IDatabase, Task>[] Migrations = [_ => Task.CompletedTask];
 
     private volatile string? _problem = "the store's schema version is not checked yet";
+    private readonly TaskCompletionSource _checked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes once the store is at <see cref="Current"/>; never when it is newer. What writes on its own at start
+    /// (resumed runs and erasures, the demo) waits for it, so an Evaluator never writes into a layout it does not know.
+    /// </summary>
+    public Task WaitUntilCheckedAsync(CancellationToken cancellationToken) => _checked.Task.WaitAsync(cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,10 +42,13 @@ public sealed partial class StoreSchema(
             _problem = $"the store has schema version {found}, newer than this Evaluator's {Current}: refusing to run on it";
             LogNewer(logger, found, Current);
             Environment.ExitCode = NewerStoreExitCode;
-            lifetime.StopApplication();
+            // Stopping while the host is still starting would make the start throw (an abort, not this exit code):
+            // stop once it has started (at once if it already has); readiness says why meanwhile.
+            lifetime.ApplicationStarted.Register(lifetime.StopApplication);
             return;
         }
         _problem = null;
+        _checked.TrySetResult();
     }
 
     /// <summary>Migrates an older store to <see cref="Current"/>; returns the version found (0: no key yet).</summary>
