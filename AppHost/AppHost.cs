@@ -6,7 +6,11 @@ using ClinicalAspire.AppHost.Cache;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Redis: container, local redis-server, embedded Garnet or external (Cache:Mode), decided before anything is added.
-var cache = builder.AddClinicalCache("cache");
+// One server holds the result caches and the Evaluator's store of record unless Redis:SeparateStore asks for two
+// (README: two Redis roles); the Evaluator's "store" connection falls back to "cache" when there is no "store".
+var separateStore = builder.Configuration.GetValue("Redis:SeparateStore", false);
+var cache = builder.AddClinicalRedis("cache", separateStore ? RedisRole.Cache : RedisRole.Shared);
+var store = separateStore ? builder.AddClinicalRedis("store", RedisRole.Store) : null;
 
 // Engines and models: the default pair from these parameters, or named profiles from Profiles:File (README: engine profiles).
 var extractorEngine = builder.AddParameter("extractor-engine");
@@ -41,6 +45,7 @@ var extractors = builder.AddReplicas("extractor", name => builder.AddProject<Pro
 var evaluatorGrpcPort = builder.Configuration.GetValue("Ports:EvaluatorGrpc", 5090);
 var evaluator = builder.AddProject<Projects.Evaluator_Service>("evaluator")
     .WithReference(cache).WaitFor(cache)
+    .WithStore(store)
     .WithReference(extractors)
     .WithEnvironment("Evaluator__DemoAutorun", demoAutorun)
     .WithEndpoint(GrpcEndpoints.Grpc, endpoint => endpoint.Port = evaluatorGrpcPort)

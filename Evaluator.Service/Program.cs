@@ -11,12 +11,18 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGrpcServiceDefaults(maxRequestBytes: EvaluatorOptions.MaxRequestBytes(builder.Configuration));
-// Redis is the Evaluator's store of record (datasets, runs, predictions), not just a cache: a large import
-// on a loaded machine may take longer than the cache's 2 s budget.
-builder.AddClinicalRedis(commandTimeout: TimeSpan.FromSeconds(10));
+// Two Redis roles (README: two Redis roles). The store of record (datasets, runs, predictions, API keys): without it the
+// Evaluator can do nothing, so /health is Unhealthy while it is down; a large import on a loaded machine may take longer
+// than the cache's 2 s budget. The cache: only swept when a dataset is erased (Degraded while down).
 builder.AddGrpcServiceClient<Extractor.ExtractorClient>("extractor");
-// Identity on every call outside Development, API keys in Redis, per-caller quotas (README: Security).
+// Identity on every call outside Development, API keys in the store, per-caller quotas (README: Security).
+// Its settings are checked first: a service that would run open says so before anything else.
 builder.AddEvaluatorSecurity();
+builder.AddClinicalStore(commandTimeout: TimeSpan.FromSeconds(10));
+builder.AddClinicalRedis(commandTimeout: TimeSpan.FromSeconds(10));
+builder.Services.AddSingleton<StoreSchema>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<StoreSchema>());
+builder.Services.AddHealthChecks().AddCheck<StoreSchema>("schema");
 
 builder.Services.Configure<EvaluatorOptions>(builder.Configuration.GetSection(EvaluatorOptions.SectionName));
 builder.Services.AddSingleton(FeatureCatalogue.Default);

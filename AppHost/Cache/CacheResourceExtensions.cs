@@ -5,7 +5,18 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicalAspire.AppHost.Cache;
 
-/// <summary>Which Redis the "cache" resource is.</summary>
+/// <summary>What a Redis resource holds, which decides its eviction and persistence.</summary>
+public enum RedisRole
+{
+    /// <summary>One server for the caches and the store of record (the default): evict only keys with a TTL.</summary>
+    Shared,
+    /// <summary>Only the result caches (with <c>Redis:SeparateStore</c>): evict any key.</summary>
+    Cache,
+    /// <summary>Only the Evaluator's store of record: never evict, always persist.</summary>
+    Store,
+}
+
+/// <summary>Which Redis the "cache" (and "store") resources are.</summary>
 public enum CacheMode
 {
     /// <summary>Container if a runtime answers, else redis-server on PATH, else embedded Garnet.</summary>
@@ -23,17 +34,19 @@ public enum CacheMode
 public static class CacheResourceExtensions
 {
     /// <summary>
-    /// Adds the "cache" resource. Aspire refuses to start when a container resource is in the model and
-    /// no runtime is healthy, so "auto" decides before adding anything (configuration: Cache:Mode).
+    /// Adds a Redis resource in a role (configuration: Cache:Mode for both roles; Cache:Persistent, Cache:MaxMemory,
+    /// Cache:DataDirectory for the cache; Store:Persistent, Store:MaxMemory, Store:DataDirectory for the store). Aspire
+    /// refuses to start when a container resource is in the model and no runtime is healthy, so "auto" decides before
+    /// adding anything.
     /// </summary>
-    public static IResourceBuilder<IResourceWithConnectionString> AddClinicalCache(this IDistributedApplicationBuilder builder, string name)
+    public static IResourceBuilder<IResourceWithConnectionString> AddClinicalRedis(this IDistributedApplicationBuilder builder, string name, RedisRole role)
     {
-        var section = builder.Configuration.GetSection("Cache");
-        var mode = ParseMode(section["Mode"]);
+        var mode = ParseMode(builder.Configuration["Cache:Mode"]);
+        var section = builder.Configuration.GetSection(role == RedisRole.Store ? "Store" : "Cache");
         var persistent = section.GetValue("Persistent", true);
-        // The cache's ceiling. One instance is both the cache and the Evaluator's store of record, so the policy is
-        // volatile-lru: only keys with a TTL (every cache entry) are evicted, never the store's (none has a TTL).
-        var maxMemory = section["MaxMemory"] ?? DefaultMaxMemory;
+        // The store has no ceiling unless one is set: it refuses writes there (noeviction) rather than lose records.
+        var maxMemory = section["MaxMemory"] ?? (role == RedisRole.Store ? null : DefaultMaxMemory);
+        var serverArgs = RoleArgs(role, maxMemory);
 
         if (builder.ExecutionContext.IsPublishMode)
         {
@@ -52,32 +65,50 @@ public static class CacheResourceExtensions
         return mode switch
         {
             CacheMode.External => builder.AddConnectionString(name),
-            CacheMode.Container => (persistent ? builder.AddRedis(name).WithDataVolume().WithPersistence() : builder.AddRedis(name)).WithMemoryCeiling(maxMemory),
-            CacheMode.RedisServer => builder.AddLocalRedis(name, "redis-server", RedisServerArgs(persistent, dataDirectory, maxMemory)),
+            CacheMode.Container => (persistent ? builder.AddRedis(name).WithDataVolume().WithPersistence() : builder.AddRedis(name))
+                .WithServerArgs([.. serverArgs, .. persistent && role != RedisRole.Cache ? AppendOnly : []]),
+            CacheMode.RedisServer => builder.AddLocalRedis(name, "redis-server", RedisServerArgs(persistent, dataDirectory, serverArgs)),
             _ => builder.AddLocalRedis(name, "dotnet", GarnetArgs(persistent, dataDirectory, maxMemory)),
         };
     }
 
     public const string DefaultMaxMemory = "512mb";
 
+    /// <summary>The store of record for a project, when it is a server of its own (else the project falls back to "cache").</summary>
+    public static IResourceBuilder<ProjectResource> WithStore(this IResourceBuilder<ProjectResource> project, IResourceBuilder<IResourceWithConnectionString>? store) =>
+        store is null ? project : project.WithReference(store).WaitFor(store);
+
     /// <summary>The redis-server arguments of the ceiling: evict cache entries (TTL) only, least recently used first.</summary>
     public static string[] CeilingArgs(string maxMemory) => ["--maxmemory", maxMemory, "--maxmemory-policy", "volatile-lru"];
 
     /// <summary>
-    /// Aspire starts the Redis container as <c>/bin/sh -c "redis-server ..."</c>: the ceiling joins that command line
+    /// The memory arguments of a role: shared, evict only keys with a TTL (cache entries; the store's have none); cache
+    /// alone, evict any key; store, never evict (writes fail at the ceiling, if one is set).
+    /// </summary>
+    public static string[] RoleArgs(RedisRole role, string? maxMemory) => role switch
+    {
+        RedisRole.Shared => CeilingArgs(maxMemory ?? DefaultMaxMemory),
+        RedisRole.Cache => ["--maxmemory", maxMemory ?? DefaultMaxMemory, "--maxmemory-policy", "allkeys-lru"],
+        _ => maxMemory is null ? ["--maxmemory-policy", "noeviction"] : ["--maxmemory", maxMemory, "--maxmemory-policy", "noeviction"],
+    };
+
+    // Records must survive a crash of Redis: every write is in the append-only file within a second.
+    private static readonly string[] AppendOnly = ["--appendonly", "yes", "--appendfsync", "everysec"];
+
+    /// <summary>
+    /// Aspire starts the Redis container as <c>/bin/sh -c "redis-server ..."</c>: the arguments join that command line
     /// (arguments after it would go to the shell, not to Redis); an image started as redis-server directly gets them appended.
     /// </summary>
-    private static IResourceBuilder<RedisResource> WithMemoryCeiling(this IResourceBuilder<RedisResource> redis, string maxMemory) =>
+    private static IResourceBuilder<RedisResource> WithServerArgs(this IResourceBuilder<RedisResource> redis, string[] serverArgs) =>
         redis.WithArgs(context =>
         {
-            var ceiling = CeilingArgs(maxMemory);
             var index = context.Args.Select((a, i) => a is string s && s.StartsWith("redis-server", StringComparison.Ordinal) ? i : -1).FirstOrDefault(i => i >= 0, -1);
             if (index >= 0 && context.Args[index] is string command && command.Contains(' ', StringComparison.Ordinal))
             {
-                context.Args[index] = $"{command} {string.Join(' ', ceiling)}";
+                context.Args[index] = $"{command} {string.Join(' ', serverArgs)}";
                 return;
             }
-            foreach (var arg in ceiling)
+            foreach (var arg in serverArgs)
             {
                 context.Args.Add(arg);
             }
@@ -119,20 +150,25 @@ public static class CacheResourceExtensions
         return resourceBuilder.WithHealthCheck(healthCheckKey);
     }
 
-    private static Func<string, IEnumerable<string>> RedisServerArgs(bool persistent, string dataDirectory, string maxMemory) => _ =>
+    private static Func<string, IEnumerable<string>> RedisServerArgs(bool persistent, string dataDirectory, string[] serverArgs) => _ =>
     {
         if (!persistent)
         {
-            return ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. CeilingArgs(maxMemory)];
+            return ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. serverArgs];
         }
         Directory.CreateDirectory(dataDirectory);
         // Append-only file: runs and datasets survive a restart of Redis.
-        return ["--bind", "127.0.0.1", "--dir", dataDirectory, "--appendonly", "yes", "--appendfsync", "everysec", .. CeilingArgs(maxMemory)];
+        return ["--bind", "127.0.0.1", "--dir", dataDirectory, .. AppendOnly, .. serverArgs];
     };
 
-    private static Func<string, IEnumerable<string>> GarnetArgs(bool persistent, string dataDirectory, string maxMemory) => _ =>
+    private static Func<string, IEnumerable<string>> GarnetArgs(bool persistent, string dataDirectory, string? maxMemory) => _ =>
     {
-        var args = new List<string> { EmbeddedRedisAssemblyPath(), "--bind", "127.0.0.1", "--memory", maxMemory };
+        // Garnet spills to disk past its memory instead of evicting, in every role; the store gets no limit unless set.
+        var args = new List<string> { EmbeddedRedisAssemblyPath(), "--bind", "127.0.0.1" };
+        if (maxMemory is not null)
+        {
+            args.AddRange(["--memory", maxMemory]);
+        }
         if (persistent)
         {
             Directory.CreateDirectory(dataDirectory);

@@ -1,12 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DatasetWriter = ClinicalAspire.Domain.Datasets.DatasetWriter;
+using ClinicalAspire.Domain.Text;
 using ClinicalAspire.Contracts.Evaluator.V1;
 using Google.Protobuf;
 using Spectre.Console;
 
 namespace ClinicalAspire.Cli.Commands;
 
-/// <summary><c>datasets import|list|show|delete</c>.</summary>
+/// <summary><c>datasets import|list|show|export|delete</c>.</summary>
 internal static class DatasetCommands
 {
     public static Command Build(EvaluatorCli.Session session)
@@ -15,6 +19,7 @@ internal static class DatasetCommands
         datasets.Add(Import(session));
         datasets.Add(List(session));
         datasets.Add(Show(session));
+        datasets.Add(Export(session));
         datasets.Add(Delete(session));
         return datasets;
     }
@@ -162,6 +167,95 @@ internal static class DatasetCommands
         });
         return command;
     }
+
+    private static Command Export(EvaluatorCli.Session session)
+    {
+        var id = new Argument<string>("id") { Description = "Dataset id" };
+        var outputFile = new Option<string?>("--output", "-o") { Description = "Write to this file [default: stdout]", HelpName = "file" };
+        var command = new Command("export", "Write a dataset's records as JSONL, exactly what 'datasets import' reads (a backup, a copy to another Evaluator)")
+        {
+            id, outputFile,
+        };
+        session.SetAction(command, outputFormat: null, async (ctx, parse, ct) =>
+        {
+            var datasetId = parse.GetRequiredValue(id);
+            var path = parse.GetValue(outputFile);
+            if (string.IsNullOrEmpty(path) || path == "-")
+            {
+                await ExportAsync(ctx, datasetId, page => ctx.Out.WriteAsync(Encoding.UTF8.GetString(page)), ct);
+                await ctx.Out.FlushAsync(ct);
+                return ExitCodes.Success;
+            }
+
+            // Written beside the target and renamed at the end: an interrupted export leaves no partial file under its name.
+            var full = Path.GetFullPath(path);
+            var partial = full + ".partial";
+            DatasetInfo info;
+            try
+            {
+                await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None))
+                {
+                    info = await ExportAsync(ctx, datasetId, page => file.WriteAsync(page, ct).AsTask(), ct);
+                }
+                File.Move(partial, full, overwrite: true);
+            }
+            catch
+            {
+                File.Delete(partial);
+                throw;
+            }
+
+            if (ctx.Json)
+            {
+                await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["output"] = full,
+                    ["datasetId"] = datasetId,
+                    ["records"] = info.RecordCount,
+                    ["contentHash"] = info.ContentHash,
+                }));
+            }
+            else
+            {
+                ctx.Console.WriteLine($"wrote {info.RecordCount} records of dataset '{datasetId}' to {path}");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Pages through GetDataset and hands each page's JSONL to <paramref name="write"/>; returns the dataset's info.</summary>
+    private static async Task<DatasetInfo> ExportAsync(CliContext ctx, string datasetId, Func<byte[], Task> write, CancellationToken ct)
+    {
+        DatasetInfo? first = null;
+        for (var offset = 0; ; offset += InputLimits.MaxPageSize)
+        {
+            var page = await ctx.Client.GetDatasetAsync(
+                new GetDatasetRequest { DatasetId = datasetId, Offset = offset, Limit = InputLimits.MaxPageSize }, cancellationToken: ct);
+            first ??= page.Info;
+            // Pages of a dataset replaced meanwhile would mix two imports: start again instead.
+            if (page.Info.ContentHash != first.ContentHash)
+            {
+                throw new CliException($"dataset '{datasetId}' was replaced during the export; export it again");
+            }
+            if (page.Records.Count > 0)
+            {
+                await write(Encoding.UTF8.GetBytes(DatasetWriter.ToJsonl(page.Records.Select(ToDomain))));
+            }
+            if (page.Records.Count < InputLimits.MaxPageSize)
+            {
+                return first;
+            }
+        }
+    }
+
+    private static Domain.Datasets.DatasetRecord ToDomain(DatasetRecord record) => new(
+        record.Id,
+        record.Text,
+        record.Language,
+        record.Translation.Length == 0 ? null : record.Translation,
+        record.Labels.ToDictionary(l => l.Key, l => l.Value switch { Label.True => true, Label.False => (bool?)false, _ => null }, StringComparer.Ordinal));
 
     private static Command Delete(EvaluatorCli.Session session)
     {

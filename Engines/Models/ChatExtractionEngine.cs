@@ -18,7 +18,7 @@ namespace ClinicalAspire.Engines.Models;
 /// with an evidence quote per positive answer, located in the note as offsets).
 /// Never logs note text or model output.
 /// </summary>
-public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
+public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IWarmUpEngine, IDisposable
 {
     private readonly ModelChatBackend _backend;
     private readonly bool _ownsBackend;
@@ -86,6 +86,8 @@ public sealed class ChatExtractionEngine : IFeatureExtractionEngine, IDisposable
     }
 
     public EngineDescriptor Descriptor { get; }
+
+    public Task WarmUpAsync(CancellationToken cancellationToken) => _backend.WarmUpAsync(cancellationToken);
 
     public async Task<ExtractionOutput> ExtractAsync(ExtractionInput input, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ namespace ClinicalAspire.Engines.Models;
 /// order. Output is cleaned of chat-template tokens and preambles; an empty or non-English answer raises
 /// <see cref="EngineOutputException"/> whose message names the problem without clinical text.
 /// </summary>
-public sealed class ChatTranslationEngine : ITranslationEngine, IDisposable
+public sealed class ChatTranslationEngine : ITranslationEngine, IWarmUpEngine, IDisposable
 {
     private readonly ModelChatBackend _backend;
     private readonly bool _ownsBackend;
@@ -59,6 +59,8 @@ public sealed class ChatTranslationEngine : ITranslationEngine, IDisposable
     }
 
     public EngineDescriptor Descriptor { get; }
+
+    public Task WarmUpAsync(CancellationToken cancellationToken) => _backend.WarmUpAsync(cancellationToken);
 
     public async Task<TranslationOutput> TranslateAsync(string text, string sourceLanguage, string targetLanguage, CancellationToken cancellationToken)
     {

@@ -51,7 +51,7 @@ public sealed class ModelChatBackend : IDisposable
     /// <summary>"onnx" or "openai".</summary>
     public string Engine { get; }
 
-    /// <summary>Model folder name (onnx) or served model name (openai).</summary>
+    /// <summary>Model folder name and content hash (onnx, <see cref="ModelIdentity"/>) or served model name (openai).</summary>
     public string ModelId { get; }
 
     /// <summary>"cpu" or "cuda" for local models; empty for a server.</summary>
@@ -77,6 +77,9 @@ public sealed class ModelChatBackend : IDisposable
         var path = Path.GetFullPath(options.ModelPath!);
         var provider = options.IsCuda ? "cuda" : "cpu";
         var started = Stopwatch.GetTimestamp();
+        // Hashing first also brings the weights into the page cache the load then reads from.
+        var (modelId, fromManifest) = ModelIdentity.Of(path);
+        var identified = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var config = new Config(path);
         GenAiChatClient client;
         try
@@ -106,9 +109,9 @@ public sealed class ModelChatBackend : IDisposable
         }
 
         var service = ((IChatClient)client).AsChatCompletionService();
-        var modelId = Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        logger.LogInformation("Loaded ONNX Runtime GenAI model {ModelId} on {ExecutionProvider} in {ElapsedMs} ms (prefix reuse {PrefixReuse})",
-            modelId, provider, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, options.PrefixReuse);
+        logger.LogInformation("Loaded ONNX Runtime GenAI model {ModelId} on {ExecutionProvider} in {ElapsedMs} ms (prefix reuse {PrefixReuse}; content id from {IdSource} in {IdentifyMs} ms)",
+            modelId, provider, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, options.PrefixReuse,
+            fromManifest ? ModelIdentity.ManifestFileName : "the files' SHA-256", identified);
         // Disposing the client disposes its generators, model, tokenizer and config.
         return new ModelChatBackend(service, ModelEngineKinds.Onnx, modelId, provider, options, logger, metrics, client);
     }
@@ -234,6 +237,17 @@ public sealed class ModelChatBackend : IDisposable
                 _gate!.Release();
             }
         }
+    }
+
+    /// <summary>
+    /// One generation of a single token on a one-word prompt: loads the weights into memory (ONNX) or proves the server
+    /// serves this model (OpenAI), so the first real request does not pay for it and a model that cannot answer shows at start.
+    /// </summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var history = new ChatHistory();
+        history.AddUserMessage("Hello");
+        return CallAsync(history, CreateSettings(maxNewTokens: 1), "warmup", cancellationToken);
     }
 
     public void Dispose()

@@ -11,7 +11,7 @@ namespace ClinicalAspire.Engines.Profiles;
 public sealed record ProfileHealth(ProfileReport Report, bool Healthy, string Detail);
 
 /// <summary>
-/// Whether every profile of a role can answer: its engine loaded, and an OpenAI-compatible server answers
+/// Whether every profile of a role can answer: its engine loaded and answered its warm-up, and an OpenAI-compatible server answers
 /// <c>GET {endpoint}/models</c> (probed at most every few seconds per server). Feeds /health and GetInfo.
 /// </summary>
 public sealed class EngineProfileHealth<TEngine>(EngineProfileHost<TEngine> host, IHttpClientFactory httpClients) where TEngine : class, IEngine
@@ -30,9 +30,11 @@ public sealed class EngineProfileHealth<TEngine>(EngineProfileHost<TEngine> host
                 results.Add(new ProfileHealth(report, false, report.Detail));
                 continue;
             }
+            // An unreachable server is the likelier reason a warm-up has not answered yet: say that first.
             var problem = report.Role.Model is { Kind: ModelEngineKinds.OpenAI, Endpoint: { } endpoint }
                 ? await ProbeAsync(endpoint, cancellationToken).ConfigureAwait(false)
                 : null;
+            problem ??= report.Warm ? null : report.Detail;
             results.Add(new ProfileHealth(report, problem is null, problem ?? "ready"));
         }
         return results;
@@ -65,7 +67,7 @@ public sealed class EngineProfileHealth<TEngine>(EngineProfileHost<TEngine> host
     }
 }
 
-/// <summary>/health: unhealthy while any profile of the role is loading, failed, or cannot reach its server.</summary>
+/// <summary>/health: unhealthy while any profile of the role is loading, warming up, failed, or cannot reach its server.</summary>
 public sealed class EngineProfilesHealthCheck<TEngine>(EngineProfileHealth<TEngine> health) : IHealthCheck where TEngine : class, IEngine
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ClinicalAspire.Engines.Abstractions;
+using ClinicalAspire.Engines.Models;
 using Microsoft.Extensions.Logging;
 
 namespace ClinicalAspire.Engines.Profiles;
@@ -13,6 +14,7 @@ public enum ProfileState
 }
 
 /// <summary>What a service reports about one profile it hosts (GetInfo, /health).</summary>
+/// <param name="Warm">The engine has answered its warm-up generation (always true for engines without one).</param>
 public sealed record ProfileReport(
     string Name,
     bool IsDefault,
@@ -20,7 +22,8 @@ public sealed record ProfileReport(
     string Detail,
     EngineDescriptor? Descriptor,
     EngineRole Role,
-    int? Concurrency);
+    int? Concurrency,
+    bool Warm = true);
 
 /// <summary>The request named a profile the service does not host.</summary>
 public sealed class UnknownProfileException(string name, IEnumerable<string> known)
@@ -34,6 +37,9 @@ public sealed class ProfileUnavailableException(string name, string reason)
 /// The engines of one role (extraction or translation) for every profile of the <see cref="EngineProfileSet"/>.
 /// Engines load at start, in the background and one after another (a model is large); a request for a profile waits
 /// for its engine, and a profile whose engine could not load answers with the reason instead of failing record by record.
+/// A language model is ready only after one tiny generation (<see cref="IWarmUpEngine"/>): a local model that cannot
+/// answer fails its profile; an OpenAI-compatible server may come up later, so its engine answers requests at once and
+/// its warm-up is retried in the background, the profile reported not warm (unhealthy) until it succeeds.
 /// </summary>
 public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngine : class, IEngine
 {
@@ -43,7 +49,11 @@ public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngi
     private readonly Dictionary<string, Slot> _slots;
     private readonly string _role;
     private readonly Task _allLoaded;
+    private readonly CancellationTokenSource _stopping = new();
     private int _started;
+
+    /// <summary>Waits between warm-up attempts on a model server (doubling up to the last).</summary>
+    internal TimeSpan[] WarmUpRetryDelays { get; init; } = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)];
 
     /// <param name="role">"extractor" or "translator", for messages and logs.</param>
     /// <param name="create">Builds the engine of one profile (may load a model: runs on a background thread).</param>
@@ -88,20 +98,89 @@ public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngi
     private void Load(Slot slot)
     {
         var started = Stopwatch.GetTimestamp();
+        TEngine engine;
         try
         {
-            var engine = _create(slot.Profile);
-            slot.Loaded.TrySetResult(engine);
-            LogLoaded(_logger, _role, slot.Profile.Name, engine.Descriptor.Engine, engine.Descriptor.ModelId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            engine = _create(slot.Profile);
         }
         catch (Exception ex)
         {
-            // Configuration and model-loading messages name files and settings, never notes: safe to keep and show.
-            var reason = $"{ex.GetType().Name}: {ex.Message}";
-            slot.Fail(reason.Length > 500 ? reason[..500] + "..." : reason);
-            LogFailed(_logger, _role, slot.Profile.Name, ex.GetType().FullName ?? ex.GetType().Name);
+            Fail(slot, ex, "");
+            return;
+        }
+
+        if (engine is IWarmUpEngine warm)
+        {
+            if (RoleOf(slot.Profile).Kind == ModelEngineKinds.OpenAI)
+            {
+                slot.WarmUpProblem = "warming up";
+                slot.Loaded.TrySetResult(engine);
+                _ = WarmUpRemoteAsync(slot, warm, _stopping.Token);
+                LogLoaded(_logger, _role, slot.Profile.Name, engine.Descriptor.Engine, engine.Descriptor.ModelId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                return;
+            }
+            try
+            {
+                // This is the background loading thread: a local model warms up before any request can take it.
+                warm.WarmUpAsync(_stopping.Token).GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                (engine as IDisposable)?.Dispose();
+                Fail(slot, ex, "warm-up failed: ");
+                return;
+            }
+        }
+        LogLoaded(_logger, _role, slot.Profile.Name, engine.Descriptor.Engine, engine.Descriptor.ModelId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        slot.Loaded.TrySetResult(engine);
+    }
+
+    private void Fail(Slot slot, Exception ex, string prefix)
+    {
+        // Configuration and model-loading messages name files and settings, never notes: safe to keep and show.
+        slot.Fail(Reason(prefix, ex));
+        LogFailed(_logger, _role, slot.Profile.Name, ex.GetType().FullName ?? ex.GetType().Name);
+    }
+
+    private static string Reason(string prefix, Exception ex)
+    {
+        var reason = $"{prefix}{ex.GetType().Name}: {ex.Message}";
+        return reason.Length > 500 ? reason[..500] + "..." : reason;
+    }
+
+    private async Task WarmUpRemoteAsync(Slot slot, IWarmUpEngine engine, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; !cancellationToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await engine.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+                slot.WarmUpProblem = null;
+                LogWarm(_logger, _role, slot.Profile.Name, attempt + 1);
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var delay = WarmUpRetryDelays[Math.Min(attempt, WarmUpRetryDelays.Length - 1)];
+                slot.WarmUpProblem = $"{Reason("warm-up failed: ", ex)} (retrying in {delay.TotalSeconds:0} s)";
+                LogWarmUpFailed(_logger, _role, slot.Profile.Name, ex.GetType().FullName ?? ex.GetType().Name);
+                try
+                {
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
+
+    private EngineRole RoleOf(EngineProfile profile) => _role == "translator" ? profile.Translator : profile.Extractor;
 
     /// <summary>The profile a request names (empty: the default); throws <see cref="UnknownProfileException"/>.</summary>
     public EngineProfile Resolve(string? name) =>
@@ -125,14 +204,16 @@ public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngi
         var slot = _slots[profile.Name];
         var task = slot.Loaded.Task;
         var state = !task.IsCompleted ? ProfileState.Loading : task.Result is null ? ProfileState.Failed : ProfileState.Ready;
-        var role = _role == "translator" ? profile.Translator : profile.Extractor;
+        var warmUpProblem = slot.WarmUpProblem;
         return new ProfileReport(profile.Name, profile.Name == _set.DefaultName, state,
-            state switch { ProfileState.Loading => "loading", ProfileState.Failed => slot.FailureReason ?? "failed", _ => "ready" },
-            task.IsCompletedSuccessfully ? task.Result?.Descriptor : null, role, profile.Concurrency);
+            state switch { ProfileState.Loading => "loading", ProfileState.Failed => slot.FailureReason ?? "failed", _ => warmUpProblem ?? "ready" },
+            task.IsCompletedSuccessfully ? task.Result?.Descriptor : null, RoleOf(profile), profile.Concurrency,
+            Warm: state != ProfileState.Ready || warmUpProblem is null);
     }).ToArray();
 
     public void Dispose()
     {
+        _stopping.Cancel();
         foreach (var slot in _slots.Values)
         {
             if (slot.Loaded.Task is { IsCompletedSuccessfully: true, Result: IDisposable disposable })
@@ -140,6 +221,7 @@ public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngi
                 disposable.Dispose();
             }
         }
+        _stopping.Dispose();
     }
 
     private static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "...";
@@ -153,6 +235,9 @@ public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngi
 
         public string? FailureReason { get; private set; }
 
+        /// <summary>Null once the engine has answered its warm-up (or needs none); else why it is not warm yet.</summary>
+        public volatile string? WarmUpProblem;
+
         public void Fail(string reason)
         {
             FailureReason = reason;
@@ -165,4 +250,10 @@ public sealed partial class EngineProfileHost<TEngine> : IDisposable where TEngi
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Engine profile {Profile} ({Role}) failed to load: {ExceptionType}")]
     private static partial void LogFailed(ILogger logger, string role, string profile, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Engine profile {Profile} ({Role}) answered its warm-up on attempt {Attempt}")]
+    private static partial void LogWarm(ILogger logger, string role, string profile, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Engine profile {Profile} ({Role}) failed its warm-up: {ExceptionType}; retrying")]
+    private static partial void LogWarmUpFailed(ILogger logger, string role, string profile, string exceptionType);
 }

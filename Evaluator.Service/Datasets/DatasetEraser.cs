@@ -13,7 +13,7 @@ namespace ClinicalAspire.Evaluator.Datasets;
 /// the notes' text tags. Safely resumable: step 1 is one transaction that hides the dataset and writes a
 /// journal entry; the cache sweep and step 2 are idempotent, and a start finishes any journal left by a crash.
 /// </summary>
-public sealed partial class DatasetEraser(EvaluatorStore store, RunCoordinator runs, ILogger<DatasetEraser> logger) : BackgroundService
+public sealed partial class DatasetEraser(EvaluatorStore store, ResultCache cache, RunCoordinator runs, StoreSchema schema, ILogger<DatasetEraser> logger) : BackgroundService
 {
     // One erasure at a time: each sweeps the whole cache keyspace once.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -56,7 +56,7 @@ public sealed partial class DatasetEraser(EvaluatorStore store, RunCoordinator r
                 tags.Add(ResultCache.TextTag(PersianNormalizer.NormalizeString(record.Text)));
             }
         }
-        var entries = await store.EraseCacheEntriesAsync(tags, cancellationToken);
+        var entries = await cache.EraseTextEntriesAsync(tags, cancellationToken);
         await store.CompleteErasureAsync(datasetId, contentHash);
         return entries;
     }
@@ -64,6 +64,7 @@ public sealed partial class DatasetEraser(EvaluatorStore store, RunCoordinator r
     /// <summary>Finishes erasures a crash interrupted (Redis may not be up yet: retried until it answers).</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await schema.WaitUntilCheckedAsync(stoppingToken);
         var pending = await StoreRetry.RunAsync(store.PendingErasuresAsync, ex => LogRetry(logger, ex.GetType().Name), stoppingToken);
         foreach (var (datasetId, contentHash) in pending)
         {

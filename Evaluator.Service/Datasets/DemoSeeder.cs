@@ -13,6 +13,7 @@ namespace ClinicalAspire.Evaluator.Datasets;
 /// </summary>
 public sealed partial class DemoSeeder(
     EvaluatorStore store,
+    StoreSchema schema,
     DatasetImporter importer,
     RunCoordinator coordinator,
     IOptions<EvaluatorOptions> options,
@@ -25,6 +26,7 @@ public sealed partial class DemoSeeder(
         try
         {
             // Redis may be starting or slow: wait for it rather than stop the Evaluator.
+            await schema.WaitUntilCheckedAsync(stoppingToken);
             await StoreRetry.RunAsync(SeedAsync, ex => LogSeedRetry(logger, ex.GetType().Name), stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -30,6 +30,7 @@ public sealed partial class RunCoordinator(
     RunBroadcaster broadcaster,
     ProfileDirectory profiles,
     RunLeases leases,
+    StoreSchema schema,
     IOptions<EvaluatorOptions> options,
     ILogger<RunCoordinator> logger) : BackgroundService
 {
@@ -219,6 +220,7 @@ public sealed partial class RunCoordinator(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         broadcaster.CancelAnnounced += CancelLocally;
+        await schema.WaitUntilCheckedAsync(stoppingToken);
         await ResumeUnfinishedRunsAsync(stoppingToken);
         using var slots = new SemaphoreSlim(Math.Max(1, options.Value.MaxParallelRuns));
         await foreach (var runId in _queue.Reader.ReadAllAsync(stoppingToken))

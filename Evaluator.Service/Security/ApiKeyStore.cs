@@ -12,7 +12,7 @@ namespace ClinicalAspire.Evaluator.Security;
 /// Keys: <c>clinical:apikeys</c> (hash name -> record JSON), <c>clinical:apikey:hash:{sha256}</c> (the owner,
 /// looked up on every call), <c>clinical:apikeys:used</c> (hash name -> last use, unix ms).
 /// </remarks>
-public sealed class ApiKeyStore(IConnectionMultiplexer redis, TimeProvider clock) : IApiKeyResolver
+public sealed class ApiKeyStore([FromKeyedServices(RedisExtensions.StoreConnectionName)] IConnectionMultiplexer redis, TimeProvider clock) : IApiKeyResolver
 {
     private const string KeysKey = "clinical:apikeys";
     private const string UsedKey = "clinical:apikeys:used";

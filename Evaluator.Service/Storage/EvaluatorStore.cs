@@ -1,6 +1,5 @@
 using ClinicalAspire.Contracts.Evaluator.V1;
 using Google.Protobuf;
-using ClinicalAspire.ServiceDefaults.Caching;
 using StackExchange.Redis;
 
 namespace ClinicalAspire.Evaluator.Storage;
@@ -18,10 +17,11 @@ namespace ClinicalAspire.Evaluator.Storage;
 /// replica working on the run: <see cref="Runs.RunLeases"/>; the only key with a TTL, it must lapse when its holder dies).
 /// A dataset's records are written under a key named by their content hash before the info that points
 /// at them, so an import is visible whole or not at all. One prediction per record id (HSET): a record
-/// stored twice (after a resume) is still counted once. No other key of the store has a TTL: under
-/// <c>maxmemory-policy volatile-lru</c> Redis evicts cache entries (all with a TTL), never these.
+/// stored twice (after a resume) is still counted once. No key of the store has a TTL: when the store and the cache
+/// share one server (<c>maxmemory-policy volatile-lru</c>) Redis evicts cache entries (all with a TTL), never these.
+/// The store is the <c>store</c> connection (README: two Redis roles); <c>clinical:schema</c> holds its layout's version.
 /// </remarks>
-public sealed class EvaluatorStore(IConnectionMultiplexer redis)
+public sealed class EvaluatorStore([FromKeyedServices(RedisExtensions.StoreConnectionName)] IConnectionMultiplexer redis)
 {
     private const string DatasetsKey = "clinical:datasets";
     private const string RunsKey = "clinical:runs";
@@ -179,42 +179,6 @@ public sealed class EvaluatorStore(IConnectionMultiplexer redis)
     /// <summary>The notes of a dataset being erased, in pages (step 1 done, step 2 not yet).</summary>
     public IAsyncEnumerable<IReadOnlyList<DatasetRecord>> ReadErasingRecordPagesAsync(string datasetId, string contentHash) =>
         ReadRecordPagesAsync(RecordsKey(datasetId, contentHash), ScanPage);
-
-    /// <summary>
-    /// Deletes every cache entry whose text tag is in <paramref name="tags"/> (one SCAN of the cache's keys, in
-    /// pages), then tells every process to drop its in-memory layer. Returns the entries deleted.
-    /// </summary>
-    public async Task<int> EraseCacheEntriesAsync(IReadOnlySet<string> tags, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-        foreach (var endpoint in redis.GetEndPoints())
-        {
-            var server = redis.GetServer(endpoint);
-            if (!server.IsConnected || server.IsReplica)
-            {
-                continue;
-            }
-            var batch = new List<RedisKey>(ScanPage);
-            await foreach (var key in server.KeysAsync(pattern: ResultCache.TextEntryPrefix + "*", pageSize: ScanPage).WithCancellation(cancellationToken))
-            {
-                if (ResultCache.TagOf(key!) is { } tag && tags.Contains(tag))
-                {
-                    batch.Add(key);
-                }
-                if (batch.Count == ScanPage)
-                {
-                    deleted += (int)await Db.KeyDeleteAsync([.. batch]);
-                    batch.Clear();
-                }
-            }
-            if (batch.Count > 0)
-            {
-                deleted += (int)await Db.KeyDeleteAsync([.. batch]);
-            }
-        }
-        await redis.GetSubscriber().PublishAsync(ResultCache.ErasedChannel, "erased");
-        return deleted;
-    }
 
     /// <summary>Step 2: the records list and the journal entry go together.</summary>
     public async Task CompleteErasureAsync(string datasetId, string contentHash)

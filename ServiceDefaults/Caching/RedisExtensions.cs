@@ -8,8 +8,11 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class RedisExtensions
 {
-    /// <summary>Connection name the AppHost gives the Redis resource.</summary>
+    /// <summary>Connection name of the result caches' Redis (every service).</summary>
     public const string CacheConnectionName = "cache";
+
+    /// <summary>Connection name of the Evaluator's store of record; falls back to <see cref="CacheConnectionName"/>.</summary>
+    public const string StoreConnectionName = "store";
 
     /// <summary>
     /// Connects to the AppHost's "cache" Redis (container, local redis-server, embedded Garnet or external:
@@ -33,26 +36,53 @@ public static class RedisExtensions
             return builder;
         }
 
-        builder.AddRedisClient(
-            CacheConnectionName,
-            settings => settings.DisableHealthChecks = true,
-            options =>
-            {
-                // Start and keep answering while Redis is down; reconnect in the background.
-                options.AbortOnConnectFail = false;
-                options.ConnectTimeout = 2000;
-                options.SyncTimeout = timeoutMs;
-                options.AsyncTimeout = timeoutMs;
-            });
+        builder.AddRedisClient(CacheConnectionName, settings => settings.DisableHealthChecks = true, options => Tolerant(options, timeoutMs));
         builder.Services.AddSingleton(sp => new ResultCache(
             sp.GetRequiredService<IConnectionMultiplexer>(), cacheOptions, sp.GetRequiredService<Logging.ILogger<ResultCache>>()));
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded);
+        // A cache that is down slows the service, it does not stop it: Degraded (HTTP 200), not Unhealthy.
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("redis",
+            sp => new RedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>(), "answering without cache"), HealthStatus.Degraded, tags: null));
         return builder;
+    }
+
+    /// <summary>
+    /// Connects to the store of record (<c>ConnectionStrings:store</c>; when only <c>ConnectionStrings:cache</c> is set,
+    /// that one: one server for both, as before the roles were separated) as the keyed <see cref="IConnectionMultiplexer"/>
+    /// <see cref="StoreConnectionName"/>, with a health check that reports Unhealthy (HTTP 503 on /health) while it is
+    /// unreachable: a service whose data lives there can do nothing without it. Throws when neither is configured.
+    /// </summary>
+    public static TBuilder AddClinicalStore<TBuilder>(this TBuilder builder, TimeSpan commandTimeout) where TBuilder : IHostApplicationBuilder
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(StoreConnectionName)))
+        {
+            var cache = builder.Configuration.GetConnectionString(CacheConnectionName);
+            if (string.IsNullOrWhiteSpace(cache))
+            {
+                throw new InvalidOperationException(
+                    $"ConnectionStrings:{StoreConnectionName} (or ConnectionStrings:{CacheConnectionName}) is required: the store of record is Redis.");
+            }
+            builder.Configuration[$"ConnectionStrings:{StoreConnectionName}"] = cache;
+        }
+        builder.AddKeyedRedisClient(StoreConnectionName, settings => settings.DisableHealthChecks = true,
+            options => Tolerant(options, (int)commandTimeout.TotalMilliseconds));
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(StoreConnectionName,
+            sp => new RedisHealthCheck(sp.GetRequiredKeyedService<IConnectionMultiplexer>(StoreConnectionName), "the store of record is unavailable"),
+            HealthStatus.Unhealthy, tags: null));
+        return builder;
+    }
+
+    // Start and keep answering while Redis is down; reconnect in the background.
+    private static void Tolerant(ConfigurationOptions options, int timeoutMs)
+    {
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = timeoutMs;
+        options.AsyncTimeout = timeoutMs;
     }
 }
 
-/// <summary>Pings Redis; a failure degrades the service (it still answers, uncached).</summary>
-internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+/// <summary>Pings Redis; a failure reports the registration's failure status with what it means for the service.</summary>
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis, string consequence) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -63,7 +93,7 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"Redis unreachable ({ex.GetType().Name}); answering without cache");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"Redis unreachable ({ex.GetType().Name}); {consequence}");
         }
     }
 }

@@ -144,6 +144,48 @@ public sealed partial class ResultCache : IDisposable
         }
     }
 
+    /// <summary>
+    /// Deletes every entry whose text tag is in <paramref name="tags"/> (one SCAN of the cache's keys, in pages), then
+    /// tells every process to drop its in-memory layer. Returns the entries deleted; 0 with no cache configured.
+    /// </summary>
+    public async Task<int> EraseTextEntriesAsync(IReadOnlySet<string> tags, CancellationToken cancellationToken)
+    {
+        if (redis is null)
+        {
+            return 0;
+        }
+        const int page = 1000;
+        var db = redis.GetDatabase();
+        var deleted = 0;
+        foreach (var endpoint in redis.GetEndPoints())
+        {
+            var server = redis.GetServer(endpoint);
+            if (!server.IsConnected || server.IsReplica)
+            {
+                continue;
+            }
+            var batch = new List<RedisKey>(page);
+            await foreach (var key in server.KeysAsync(pattern: TextEntryPrefix + "*", pageSize: page).WithCancellation(cancellationToken))
+            {
+                if (TagOf(key!) is { } tag && tags.Contains(tag))
+                {
+                    batch.Add(key);
+                }
+                if (batch.Count == page)
+                {
+                    deleted += (int)await db.KeyDeleteAsync([.. batch]);
+                    batch.Clear();
+                }
+            }
+            if (batch.Count > 0)
+            {
+                deleted += (int)await db.KeyDeleteAsync([.. batch]);
+            }
+        }
+        await redis.GetSubscriber().PublishAsync(ErasedChannel, "erased");
+        return deleted;
+    }
+
     private void Remember(string key, byte[] value) =>
         _memory?.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.TimeToLive });
 

@@ -33,6 +33,8 @@ public class NetworkPolicyTests
         var pods = rendered.Workloads
             .Select(w => new Endpoint(w.Name, Namespace, w.Template.Metadata.Labels,
                 w.Pod.Containers.SelectMany(c => c.Ports ?? []).Select(p => (p.ContainerPort, p.Protocol ?? "TCP")).ToArray()))
+            // The backup CronJob's pods call out only.
+            .Concat(rendered.OfKind<V1CronJob>().Select(c => new Endpoint(c.Metadata.Name, Namespace, c.Spec.JobTemplate.Spec.Template.Metadata.Labels, [])))
             .ToList();
         var everyone = pods.Concat([IngressController, Dns, Collector, ModelStore, Prometheus, Stranger]).ToList();
 
@@ -71,6 +73,8 @@ public class NetworkPolicyTests
         if (overlay != "external-redis")
         {
             expected.UnionWith(redisClients.Select(c => $"{c} -> redis:6379/TCP"));
+            // The store of record: the Evaluator, and the backup job that snapshots it.
+            expected.UnionWith(["evaluator -> redis-store:6379/TCP", "redis-store-backup -> redis-store:6379/TCP"]);
         }
         if (overlay == "vllm")
         {

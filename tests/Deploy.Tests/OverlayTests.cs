@@ -159,42 +159,77 @@ public class OverlayTests
     [InlineData("base")]
     [InlineData("gpu")]
     [InlineData("vllm")]
-    public void Redis_is_a_password_protected_append_only_statefulset_on_a_volume_claim(string overlay)
+    public void The_store_of_record_is_a_password_protected_append_only_statefulset_that_never_evicts(string overlay)
     {
         var rendered = Kustomize.Render(overlay);
-        var redis = rendered.Single<V1StatefulSet>("redis");
-        var container = Assert.Single(redis.Spec.Template.Spec.Containers);
-        var commandLine = string.Join(' ', container.Command.Concat(container.Args ?? []));
+        var store = rendered.Single<V1StatefulSet>("redis-store");
+        var commandLine = RedisCommandLine(store);
 
         Assert.Contains("--appendonly yes", commandLine, StringComparison.Ordinal);
+        Assert.Contains("--appendfsync everysec", commandLine, StringComparison.Ordinal);
+        Assert.Contains("--maxmemory-policy noeviction", commandLine, StringComparison.Ordinal);
+        Assert.Matches(@"--maxmemory \d+mb", commandLine);
         Assert.Contains("requirepass", commandLine, StringComparison.Ordinal);
+        var container = Assert.Single(store.Spec.Template.Spec.Containers);
         Assert.Equal("clinicalaspire-redis", container.Env.Single(e => e.Name == "REDIS_PASSWORD").ValueFrom.SecretKeyRef.Name);
-        var claim = Assert.Single(redis.Spec.VolumeClaimTemplates);
+        var claim = Assert.Single(store.Spec.VolumeClaimTemplates);
+        Assert.Equal("data", claim.Metadata.Name);
         Assert.Contains("ReadWriteOnce", claim.Spec.AccessModes);
         Assert.Contains(container.VolumeMounts, m => m.Name == claim.Metadata.Name && m.MountPath == "/data");
-        Assert.Equal("redis-headless", redis.Spec.ServiceName);
-        Assert.Equal("None", rendered.Single<V1Service>("redis-headless").Spec.ClusterIP);
+        Assert.Equal("redis-store-headless", store.Spec.ServiceName);
+        Assert.Equal("None", rendered.Single<V1Service>("redis-store-headless").Spec.ClusterIP);
+        Assert.Equal("redis-store", rendered.Single<V1PodDisruptionBudget>("redis-store").Spec.Selector.MatchLabels["app.kubernetes.io/name"]);
 
+        // Only the Evaluator keeps records; every Redis client names its password before the connection strings use it.
+        Assert.StartsWith("redis-store:6379,password=$(REDIS_PASSWORD)", rendered.Environment("evaluator")["ConnectionStrings__store"], StringComparison.Ordinal);
         foreach (var client in new[] { "evaluator", "extractor", "translator" })
         {
-            // $(REDIS_PASSWORD) expands only when the variable is defined earlier in the list.
             var env = rendered.Workload(client).Pod.Containers[0].Env.Select(e => e.Name).ToList();
             Assert.True(env.IndexOf("REDIS_PASSWORD") >= 0 && env.IndexOf("REDIS_PASSWORD") < env.IndexOf("ConnectionStrings__cache"));
+            Assert.True(env.IndexOf("ConnectionStrings__store") < 0 || env.IndexOf("REDIS_PASSWORD") < env.IndexOf("ConnectionStrings__store"));
             Assert.StartsWith("redis:6379,password=$(REDIS_PASSWORD)", rendered.Environment(client)["ConnectionStrings__cache"], StringComparison.Ordinal);
         }
+        Assert.DoesNotContain("ConnectionStrings__store", rendered.Environment("extractor").Keys);
+        Assert.DoesNotContain("ConnectionStrings__store", rendered.Environment("translator").Keys);
         Assert.DoesNotContain("ConnectionStrings__cache", rendered.Environment("dashboard").Keys);
     }
 
+    [Theory]
+    [InlineData("base")]
+    [InlineData("gpu")]
+    [InlineData("vllm")]
+    public void The_cache_evicts_any_key_under_its_ceiling_and_keeps_nothing_on_disk(string overlay)
+    {
+        var cache = Kustomize.Render(overlay).Single<V1StatefulSet>("redis");
+        var commandLine = RedisCommandLine(cache);
+
+        Assert.Contains("--maxmemory-policy allkeys-lru", commandLine, StringComparison.Ordinal);
+        Assert.Matches(@"--maxmemory \d+mb", commandLine);
+        Assert.Contains("--appendonly no", commandLine, StringComparison.Ordinal);
+        Assert.Contains("--save ''", commandLine, StringComparison.Ordinal);
+        Assert.Contains("requirepass", commandLine, StringComparison.Ordinal);
+        // A StatefulSet's claims cannot change: the cache keeps the claim it had as the only Redis.
+        Assert.Equal("data", Assert.Single(cache.Spec.VolumeClaimTemplates).Metadata.Name);
+    }
+
+    private static string RedisCommandLine(V1StatefulSet redis)
+    {
+        var container = Assert.Single(redis.Spec.Template.Spec.Containers);
+        return string.Join(' ', container.Command.Concat(container.Args ?? []));
+    }
+
     [Fact]
-    public void The_external_redis_overlay_drops_the_statefulset_and_reads_the_connection_string_from_a_secret()
+    public void The_external_redis_overlay_drops_the_statefulsets_and_reads_the_connection_strings_from_a_secret()
     {
         var rendered = Kustomize.Render("external-redis");
 
         Assert.Empty(rendered.OfKind<V1StatefulSet>());
         Assert.Empty(rendered.OfKind<V1PersistentVolumeClaim>());
+        Assert.Empty(rendered.OfKind<V1CronJob>());
         Assert.DoesNotContain(rendered.OfKind<V1Service>(), s => s.Metadata.Name.StartsWith("redis", StringComparison.Ordinal));
-        Assert.DoesNotContain(rendered.OfKind<V1PodDisruptionBudget>(), b => b.Metadata.Name == "redis");
-        Assert.DoesNotContain(rendered.OfKind<V1NetworkPolicy>(), p => p.Metadata.Name is "redis" or "allow-redis-egress");
+        Assert.DoesNotContain(rendered.OfKind<V1ConfigMap>(), c => c.Metadata.Name.StartsWith("redis", StringComparison.Ordinal));
+        Assert.DoesNotContain(rendered.OfKind<V1PodDisruptionBudget>(), b => b.Metadata.Name.StartsWith("redis", StringComparison.Ordinal));
+        Assert.DoesNotContain(rendered.OfKind<V1NetworkPolicy>(), p => p.Metadata.Name is "redis" or "allow-redis-egress" or "redis-store" or "allow-redis-store-egress");
 
         foreach (var client in new[] { "evaluator", "extractor", "translator" })
         {
@@ -205,6 +240,11 @@ public class OverlayTests
             Assert.Equal("connection-string", cache.ValueFrom.SecretKeyRef.Key);
             Assert.DoesNotContain(env, e => e.Name == "REDIS_PASSWORD");
         }
+        // The store's own instance is optional: without the key the Evaluator's store falls back to the cache's.
+        var store = rendered.Workload("evaluator").Pod.Containers[0].Env.Single(e => e.Name == "ConnectionStrings__store");
+        Assert.Null(store.Value);
+        Assert.Equal(("clinicalaspire-redis-external", "store-connection-string", (bool?)true),
+            (store.ValueFrom.SecretKeyRef.Name, store.ValueFrom.SecretKeyRef.Key, store.ValueFrom.SecretKeyRef.Optional));
     }
 
     /// <summary>

@@ -138,8 +138,8 @@ public partial class PolicyTests
                 Assert.False(SecretLikeKey().IsMatch(key), $"{where}: a secret belongs in a Secret");
                 Assert.False(SecretLikeValue().IsMatch(value), $"{where}: the value carries a credential");
                 Assert.False(ArabicScript().IsMatch(value) || ArabicScript().IsMatch(key), $"{where}: Persian/Arabic script (transcript-like text)");
-                // A mounted configuration file (the engine-profiles JSON) is longer than a setting, yet still no data.
-                var limit = key.EndsWith(".json", StringComparison.Ordinal) ? 16384 : 512;
+                // A mounted configuration file (the engine-profiles JSON, the store's backup scripts) is longer than a setting, yet still no data.
+                var limit = key.EndsWith(".json", StringComparison.Ordinal) || key.EndsWith(".sh", StringComparison.Ordinal) ? 16384 : 512;
                 Assert.True(value.Length < limit, $"{where}: a {value.Length}-character value looks like data, not configuration");
             }
         }

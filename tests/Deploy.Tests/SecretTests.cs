@@ -16,7 +16,7 @@ public class SecretTests
         ["clinicalaspire-redis"] = ["password"],
         ["clinicalaspire-engine"] = ["api-key"],
         ["clinicalaspire-dashboard"] = ["admin-key", "oidc-client-secret"],
-        ["clinicalaspire-redis-external"] = ["connection-string"],
+        ["clinicalaspire-redis-external"] = ["connection-string", "store-connection-string"],
         ["clinicalaspire-auth"] = ["evaluator-client-key", "extractor-client-key", "dashboard-client-key", "bootstrap-admin-key"],
     };
 

@@ -60,4 +60,53 @@ public sealed class CliAuthTests(SecuredEvaluator stack) : IClassFixture<Secured
         Assert.Equal(ExitCodes.Usage, both.Exit);
         Assert.Contains("not both", both.Err);
     }
+
+    [Fact]
+    public async Task A_researcher_exports_a_dataset_as_the_jsonl_import_reads_byte_for_byte_and_a_reader_may_not()
+    {
+        // More than one page (1000 records), with translations, unknown labels and Persian text, in the stored form: every
+        // feature of the catalogue (import records a feature a file leaves out as not annotated, which export writes as null).
+        var records = Enumerable.Range(1, 1205).Select(i => new Domain.Datasets.DatasetRecord(
+            $"x{i:D4}", i % 2 == 0 ? $"بیمار درد دارد ({i})" : $"The patient \"{i}\" has fever.", i % 2 == 0 ? "fa" : "en",
+            i % 5 == 0 ? $"translation {i}" : null,
+            Domain.Features.FeatureCatalogue.Default.Keys.ToDictionary(k => k, k => k switch
+            {
+                "pain" => i % 2 == 0,
+                "fever" => i % 3 == 0 ? null : i % 2 == 1,
+                _ => (bool?)null,
+            }))).ToArray();
+        var folder = Directory.CreateTempSubdirectory("export-").FullName;
+        try
+        {
+            var original = Path.Combine(folder, "original.jsonl");
+            File.WriteAllText(original, Domain.Datasets.DatasetWriter.ToJsonl(records));
+            var researcher = new Dictionary<string, string> { [EvaluatorCli.TokenVariable] = stack.Issuer.Mint("erin", SecuredEvaluator.Audience, ["researcher"]) };
+            Assert.Equal(ExitCodes.Success, (await RunAsync(researcher, "datasets", "import", original, "--id", "export-me")).Exit);
+
+            var exported = Path.Combine(folder, "exported.jsonl");
+            var export = await RunAsync(researcher, "datasets", "export", "export-me", "-o", exported);
+
+            Assert.Equal(ExitCodes.Success, export.Exit);
+            Assert.Contains("wrote 1205 records", export.Out, StringComparison.Ordinal);
+            Assert.Equal(File.ReadAllBytes(original), File.ReadAllBytes(exported));
+            Assert.False(File.Exists(exported + ".partial"));
+
+            // Imported again: the same content, so the same content hash.
+            var again = await RunAsync(researcher, "--json", "datasets", "import", exported, "--id", "export-me-again");
+            Assert.Equal(ExitCodes.Success, again.Exit);
+            var show = await RunAsync(researcher, "--json", "datasets", "show", "export-me", "--limit", "0");
+            var hash = System.Text.Json.JsonDocument.Parse(show.Out).RootElement.GetProperty("info").GetProperty("contentHash").GetString();
+            Assert.Contains(hash!, again.Out, StringComparison.Ordinal);
+
+            var reader = new Dictionary<string, string> { [EvaluatorCli.TokenVariable] = stack.Issuer.Mint("rae", SecuredEvaluator.Audience, ["reader"]) };
+            var denied = await RunAsync(reader, "datasets", "export", "export-me", "-o", Path.Combine(folder, "denied.jsonl"));
+            Assert.Equal(ExitCodes.AccessDenied, denied.Exit);
+            Assert.False(File.Exists(Path.Combine(folder, "denied.jsonl")));
+            Assert.False(File.Exists(Path.Combine(folder, "denied.jsonl.partial")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -220,7 +220,8 @@ public sealed class PrefixReuseTests : IClassFixture<TempFolder>
             {
                 map[tag.Key] = tag.Value;
             }
-            if (Equals(map.GetValueOrDefault("model"), "tiny-prefix-metrics"))
+            // The model id is the folder name and its content hash (ModelIdentity).
+            if (map.GetValueOrDefault("model") is string model && model.StartsWith("tiny-prefix-metrics@", StringComparison.Ordinal))
             {
                 lock (recorded)
                 {

@@ -30,6 +30,21 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Waits for the process to stop by itself and returns its exit code (null: still running after <paramref name="timeout"/>).</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Calls on <see cref="Channel"/> that carry one header (an API key, a bearer token) each.</summary>
     public CallInvoker WithHeader(string name, string value) =>
         Channel.Intercept(metadata =>
