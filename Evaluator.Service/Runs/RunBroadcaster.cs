@@ -17,7 +17,7 @@ public sealed class RunBroadcaster
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Channel<bool>, byte>> _watchers = new();
     private readonly IConnectionMultiplexer _redis;
 
-    public RunBroadcaster(IConnectionMultiplexer redis)
+    public RunBroadcaster([FromKeyedServices(RedisExtensions.StoreConnectionName)] IConnectionMultiplexer redis)
     {
         _redis = redis;
         _ = redis.GetSubscriber().SubscribeAsync(ChangedChannel, (_, runId) => Notify(runId!));

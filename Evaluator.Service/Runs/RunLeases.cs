@@ -9,7 +9,8 @@ namespace ClinicalAspire.Evaluator.Runs;
 /// The holder's handle renews the lease in the background; a replica that dies stops renewing and the lease
 /// lapses after <see cref="EvaluatorOptions.LeaseTtl"/>, when another replica's takeover scan can take the run.
 /// </summary>
-public sealed class RunLeases(IConnectionMultiplexer redis, IOptions<EvaluatorOptions> options)
+// Leases live in the store of record (never evicted), not in the cache.
+public sealed class RunLeases([FromKeyedServices(RedisExtensions.StoreConnectionName)] IConnectionMultiplexer redis, IOptions<EvaluatorOptions> options)
 {
     private static RedisKey LeaseKey(string runId) => $"clinical:run:{runId}:lease";
 
