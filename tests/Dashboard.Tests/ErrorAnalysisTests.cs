@@ -32,7 +32,7 @@ public class ErrorAnalysisTests : DashboardContext
     public void A_confusion_cell_opens_the_features_disagreeing_records_from_the_keyboard_too()
     {
         Evaluator.OnGetRun = _ => DemoRun();
-        JSInterop.SetupVoid("scrollToId", _ => true);
+        JSInterop.SetupVoid("scrollToId", _ => true).SetVoidResult();
         var cut = Render<Run>(p => p.Add(c => c.RunId, "run-1"));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=feature-open]")), Wait);
 
