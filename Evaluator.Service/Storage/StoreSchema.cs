@@ -36,7 +36,22 @@ public sealed partial class StoreSchema(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var found = await StoreRetry.RunAsync(() => CheckAsync(redis.GetDatabase()), ex => LogRetry(logger, ex.GetType().Name), stoppingToken);
+        int found;
+        while (true)
+        {
+            try
+            {
+                found = await StoreRetry.RunAsync(() => CheckAsync(redis.GetDatabase()), ex => LogRetry(logger, ex.GetType().Name), stoppingToken);
+                break;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                // A store that is still coming up can fail in ways StoreRetry does not class as transient: a background
+                // service that throws stops the host, so keep asking (readiness stays Unhealthy meanwhile).
+                LogRetry(logger, ex.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
         if (found > Current)
         {
             _problem = $"the store has schema version {found}, newer than this Evaluator's {Current}: refusing to run on it";
