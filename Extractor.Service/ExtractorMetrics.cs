@@ -65,8 +65,6 @@ public sealed class ExtractorMetrics
     public void Failed(string engine, string reason) =>
         _failures.Add(1, new KeyValuePair<string, object?>("engine", engine), new KeyValuePair<string, object?>("reason", reason));
 
-    /// <summary>One extraction request more in flight; pair with <see cref="RequestEnded"/>.</summary>
-    public void RequestStarted() => _inFlight.Add(1);
-
-    public void RequestEnded() => _inFlight.Add(-1);
+    /// <summary>One extraction request in flight until the returned value is disposed.</summary>
+    public InFlight TrackRequest() => new(_inFlight);
 }

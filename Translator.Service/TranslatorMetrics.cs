@@ -42,8 +42,6 @@ public sealed class TranslatorMetrics
     public void Failed(string engine, string reason) =>
         _failures.Add(1, new KeyValuePair<string, object?>("engine", engine), new KeyValuePair<string, object?>("reason", reason));
 
-    /// <summary>One translation request more in flight; pair with <see cref="RequestEnded"/>.</summary>
-    public void RequestStarted() => _inFlight.Add(1);
-
-    public void RequestEnded() => _inFlight.Add(-1);
+    /// <summary>One translation request in flight until the returned value is disposed.</summary>
+    public InFlight TrackRequest() => new(_inFlight);
 }

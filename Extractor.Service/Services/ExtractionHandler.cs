@@ -39,19 +39,7 @@ public sealed partial class ExtractionHandler(
 
     public async Task<ExtractResponse> ExtractAsync(ExtractRequest request, CancellationToken cancellationToken)
     {
-        metrics.RequestStarted();
-        try
-        {
-            return await ExtractCoreAsync(request, cancellationToken);
-        }
-        finally
-        {
-            metrics.RequestEnded();
-        }
-    }
-
-    private async Task<ExtractResponse> ExtractCoreAsync(ExtractRequest request, CancellationToken cancellationToken)
-    {
+        using var inFlight = metrics.TrackRequest();
         var strategy = string.IsNullOrEmpty(request.Strategy) ? Strategies.Direct : request.Strategy;
         var features = Validate(request, strategy);
         var started = Stopwatch.GetTimestamp();

@@ -26,19 +26,7 @@ public sealed partial class TranslationHandler(
 
     public async Task<TranslateResponse> TranslateAsync(TranslateRequest request, CancellationToken cancellationToken)
     {
-        metrics.RequestStarted();
-        try
-        {
-            return await TranslateCoreAsync(request, cancellationToken);
-        }
-        finally
-        {
-            metrics.RequestEnded();
-        }
-    }
-
-    private async Task<TranslateResponse> TranslateCoreAsync(TranslateRequest request, CancellationToken cancellationToken)
-    {
+        using var inFlight = metrics.TrackRequest();
         Validate(request);
         var started = Stopwatch.GetTimestamp();
         var (profile, engine) = await ProfileGrpc.GetEngineAsync(engines, request.Profile, cancellationToken);
