@@ -68,8 +68,12 @@ public partial class ScalingTests
     {
         var code = File.ReadAllText(Path.Combine(RepoPaths.Root, source));
         Assert.Contains($"CreateUpDownCounter<long>(\"{instrument}\"", code, StringComparison.Ordinal);
-        // No tags at all: nothing of a request (let alone its text) can reach the metric.
-        var adds = InFlightAdd().Matches(code).Select(m => m.Groups[1].Value).Order().ToList();
+        // No tags at all: nothing of a request (let alone its text) can reach the metric. The counter is handed to the
+        // shared in-flight scope, which adds 1 and -1 and nothing else.
+        Assert.Contains("new(_inFlight)", code, StringComparison.Ordinal);
+        Assert.Empty(InFlightAdd().Matches(code));
+        var scope = File.ReadAllText(Path.Combine(RepoPaths.Root, "ServiceDefaults/InFlight.cs"));
+        var adds = InFlightAdd().Matches(scope).Select(m => m.Groups[1].Value).Order().ToList();
         Assert.Equal(["-1", "1"], adds);
     }
 
@@ -93,6 +97,6 @@ public partial class ScalingTests
     /// <summary>OpenTelemetry's Prometheus name of a unitless ("{request}") gauge: dots become underscores.</summary>
     private static string PrometheusName(string instrument) => instrument.Replace('.', '_');
 
-    [GeneratedRegex(@"_inFlight\.Add\((-?1)\)")]
+    [GeneratedRegex(@"(?:_inFlight|_?counter\??)\.Add\((-?1)\)")]
     private static partial Regex InFlightAdd();
 }
