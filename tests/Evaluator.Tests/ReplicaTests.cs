@@ -101,6 +101,47 @@ public sealed class ReplicaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_replica_stopped_by_SIGTERM_hands_its_run_over_at_once_instead_of_after_the_lease_TTL()
+    {
+        await using var extractor = new FakeExtractor { Delay = TimeSpan.FromMilliseconds(100) };
+        await extractor.StartAsync();
+        await using var redis = await RedisServerProcess.StartAsync(RedisKind.RedisServer);
+        // A lease that only expires after a minute: a takeover within seconds means the stopping replica released it.
+        var longLease = new Dictionary<string, string> { ["Evaluator__LeaseTtl"] = "00:01:00" };
+        await using var a = await ResumeTests.StartEvaluatorAsync(redis, extractor, longLease);
+        await using var b = await ResumeTests.StartEvaluatorAsync(redis, extractor, longLease);
+        var clientA = new EvaluatorClient(a.Channel);
+        var clientB = new EvaluatorClient(b.Channel);
+        await clientA.ImportDatasetAsync(new ImportDatasetRequest { DatasetId = "rolling", Format = "jsonl", Content = Dataset("r") });
+        var run = await clientA.StartRunAsync(new StartRunRequest { DatasetId = "rolling", Concurrency = 2 });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await clientB.GetRunAsync(new GetRunRequest { RunId = run.RunId })).Completed < 15)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "replica B never saw the run's progress");
+            await Task.Delay(50);
+        }
+
+        var stopped = Stopwatch.StartNew();
+        Assert.Equal(0, await a.TerminateAsync(TimeSpan.FromSeconds(30)));
+        var atStop = CallsFor(extractor, "r");
+        Assert.InRange(atStop, 15, Records - 1);
+        while (CallsFor(extractor, "r") == atStop && stopped.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+        }
+        output.WriteLine($"SIGTERM to the lease holder: exited and the run taken over after {stopped.Elapsed.TotalSeconds:0.0} s (lease TTL 60 s)");
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(20), $"taken over after {stopped.Elapsed}: the lease was not released at shutdown");
+
+        var final = await ResumeTests.WaitForStateAsync(clientB, run.RunId);
+        Assert.Equal(RunState.Completed, final.State);
+        Assert.Equal(Records, final.Completed);
+        var records = await clientB.ListRunRecordsAsync(new ListRunRecordsRequest { RunId = run.RunId, Limit = 1000 });
+        Assert.Equal(Records, records.Records.Select(r => r.RecordId).Distinct().Count());
+        // A graceful stop finishes or abandons its in-flight calls; none is asked for by both replicas beyond those.
+        Assert.InRange(extractor.Calls.Count(c => c.Key.StartsWith('r') && c.Value > 1), 0, 2);
+    }
+
+    [Fact]
     public async Task A_cancel_sent_to_a_replica_without_the_lease_stops_the_run_and_stays_and_its_watchers_there_see_the_progress()
     {
         await using var extractor = new FakeExtractor { Delay = TimeSpan.FromMilliseconds(100) };

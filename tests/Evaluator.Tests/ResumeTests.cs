@@ -105,13 +105,21 @@ public sealed class ResumeTests
     }
 
     /// <summary>The Evaluator's build output as a process against this Redis and extractor, demo run off.</summary>
-    internal static Task<ServiceProcess> StartEvaluatorAsync(RedisServerProcess redis, FakeExtractor extractor) =>
-        ServiceProcess.StartAsync("Evaluator.Service", new Dictionary<string, string>
+    internal static Task<ServiceProcess> StartEvaluatorAsync(
+        RedisServerProcess redis, FakeExtractor extractor, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var all = new Dictionary<string, string>
         {
             ["ConnectionStrings__cache"] = redis.ConnectionString,
             ["Services__extractor__Address"] = extractor.Address,
             ["Evaluator__DemoAutorun"] = "false",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+        return ServiceProcess.StartAsync("Evaluator.Service", all);
+    }
 
     private static async Task<int> WaitForProgressAsync(EvaluatorClient client, string runId, int atLeast)
     {
