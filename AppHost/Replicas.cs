@@ -28,11 +28,14 @@ public static class Replicas
         for (var i = 1; i <= count; i++)
         {
             var replica = add(i == 1 ? name : $"{name}-{i}");
-            if (i > 1)
+            if (count > 1)
             {
-                // The fixed ports of the project's Kestrel settings stay with the first; the others get free ones.
+                // Free ports, and no proxy in front: a proxy keeps accepting connections for a stopped replica, so the
+                // callers' balancers would keep it in their rotation; without one a stopped replica refuses them and
+                // is left out until it answers again.
                 replica.WithEndpoint(GrpcEndpoints.Http, endpoint => endpoint.Port = null)
-                    .WithEndpoint(GrpcEndpoints.Grpc, endpoint => endpoint.Port = null);
+                    .WithEndpoint(GrpcEndpoints.Grpc, endpoint => endpoint.Port = null)
+                    .WithEndpointProxySupport(false);
             }
             replicas.Add(replica);
         }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using ClinicalAspire.Contracts.Evaluator.V1;
 using ClinicalAspire.Contracts.Extractor.V1;
@@ -34,6 +36,40 @@ public sealed class ScaleOutTests(ThreeExtractorsFixture stack, ITestOutputHelpe
         Assert.True(result.Served.Sum() >= records, result.ToString());
         var fair = result.Served.Sum() / 3.0;
         Assert.All(result.Served, served => Assert.InRange(served, fair * 0.85, fair * 1.15));
+    }
+}
+
+/// <summary>Its own three-replica stack: stopping a replica must not touch the distribution test's.</summary>
+public sealed class StoppedReplicaTests(ThreeExtractorsFixture stack, ITestOutputHelper output) : IClassFixture<ThreeExtractorsFixture>
+{
+    [Fact]
+    public async Task A_replica_stopped_mid_run_drops_out_of_the_rotation_and_the_run_completes_with_every_record_once()
+    {
+        const int records = 1500;
+        var stopped = ThreeExtractorsFixture.Extractors[2];
+        long servedAtStop = 0;
+        var result = await ScaleRun.RunAsync(stack.App, ThreeExtractorsFixture.Extractors[..2], records, "stop", async progress =>
+        {
+            if (progress.Completed < records / 3 || servedAtStop > 0)
+            {
+                return;
+            }
+            servedAtStop = await ScaleRun.ServedAsync(stack.App, stopped);
+            output.WriteLine($"{progress.Completed} completed when {stopped} was stopped");
+            var result = await stack.App.Services.GetRequiredService<ResourceCommandService>()
+                .ExecuteCommandAsync(stopped, KnownResourceCommands.StopCommand);
+            Assert.True(result.Success, result.Message);
+        },
+        // Calls sent to a stopped replica's address must fail over at once, not wait out the 5-minute attempt timeout.
+        limit: TimeSpan.FromMinutes(3));
+        output.WriteLine($"{result}; {stopped} {servedAtStop} before it was stopped");
+
+        Assert.True(servedAtStop > 0, "the third replica got no call before it was stopped");
+        Assert.Equal(records, result.Completed);
+        Assert.Equal(0, result.Failed);
+        // The two left answered the rest, and no record twice (a few in flight at the stop excepted).
+        Assert.InRange(result.Served.Sum(), records / 2, records - servedAtStop + 16);
+        Assert.All(result.Served, served => Assert.True(served > servedAtStop, result.ToString()));
     }
 }
 
@@ -78,19 +114,22 @@ public sealed class BenchFactAttribute : FactAttribute
 /// <summary>A run of distinct notes made from data/demo, and what each Extractor replica answered.</summary>
 public static class ScaleRun
 {
-    public sealed record Result(int Records, int Completed, TimeSpan Elapsed, IReadOnlyList<string> Replicas, IReadOnlyList<long> Served)
+    public sealed record Result(int Records, int Completed, int Failed, TimeSpan Elapsed, IReadOnlyList<string> Replicas, IReadOnlyList<long> Served)
     {
         public override string ToString() =>
-            $"{Records} records, {Replicas.Count} extractor replica(s): {Elapsed.TotalSeconds:F1} s ({Records / Elapsed.TotalSeconds:F0} records/s), completed {Completed}; served "
+            $"{Records} records, {Replicas.Count} extractor replica(s): {Elapsed.TotalSeconds:F1} s ({Records / Elapsed.TotalSeconds:F0} records/s), completed {Completed}, failed {Failed}; served "
             + string.Join(", ", Replicas.Zip(Served, (name, served) => $"{name} {served}"));
     }
 
     public static int Records(int defaultCount) =>
         int.TryParse(Environment.GetEnvironmentVariable("CLINICAL_SCALE_RECORDS"), out var count) && count > 0 ? count : defaultCount;
 
-    public static async Task<Result> RunAsync(DistributedApplication app, IReadOnlyList<string> extractors, int records, string tag)
+    /// <summary>Imports and runs <paramref name="records"/> distinct notes; <paramref name="onProgress"/> sees each update of the run.</summary>
+    public static async Task<Result> RunAsync(
+        DistributedApplication app, IReadOnlyList<string> extractors, int records, string tag,
+        Func<RunInfo, Task>? onProgress = null, TimeSpan? limit = null)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+        using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromMinutes(30));
         using var evaluatorChannel = GrpcChannel.ForAddress(app.GetEndpoint("evaluator", "grpc"), new GrpcChannelOptions { MaxReceiveMessageSize = null });
         var evaluator = new Evaluator.EvaluatorClient(evaluatorChannel);
         var datasetId = $"scale-{tag}";
@@ -104,8 +143,12 @@ public static class ScaleRun
         var run = await evaluator.StartRunAsync(new StartRunRequest { DatasetId = datasetId, Strategy = "direct", Concurrency = 8 }, cancellationToken: timeout.Token);
         using (var watch = evaluator.WatchRun(new WatchRunRequest { RunId = run.RunId }, cancellationToken: timeout.Token))
         {
-            await foreach (var _ in watch.ResponseStream.ReadAllAsync(timeout.Token))
+            await foreach (var update in watch.ResponseStream.ReadAllAsync(timeout.Token))
             {
+                if (onProgress is not null)
+                {
+                    await onProgress(update.Run);
+                }
             }
         }
         var elapsed = started.Elapsed;
@@ -114,11 +157,17 @@ public static class ScaleRun
         var served = new List<long>();
         foreach (var name in extractors)
         {
-            using var channel = GrpcChannel.ForAddress(app.GetEndpoint(name, "grpc"));
-            var info = await new Extractor.ExtractorClient(channel).GetInfoAsync(new GetInfoRequest(), cancellationToken: timeout.Token);
-            served.Add((long)info.ExtractionsServed);
+            served.Add(await ServedAsync(app, name));
         }
-        return new Result(records, final.Completed, elapsed, extractors, served);
+        return new Result(records, final.Completed, final.Failed, elapsed, extractors, served);
+    }
+
+    /// <summary>The extractions a replica has answered so far (GetInfo's extractions_served).</summary>
+    public static async Task<long> ServedAsync(DistributedApplication app, string extractor)
+    {
+        using var channel = GrpcChannel.ForAddress(app.GetEndpoint(extractor, "grpc"));
+        var info = await new Extractor.ExtractorClient(channel).GetInfoAsync(new GetInfoRequest());
+        return (long)info.ExtractionsServed;
     }
 
     /// <summary>The demo notes repeated with ids and texts made distinct, so that no extraction comes from the cache.</summary>
