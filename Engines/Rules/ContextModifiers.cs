@@ -64,6 +64,11 @@ internal static class ContextModifiers
     internal const uint DoubleNegation = 1 << 25;
     internal const uint RemotePast = 1 << 26;
     internal const uint Recent = 1 << 27;
+    internal const uint FirstPerson = 1 << 28;
+    /// <summary>A first-person verb after a trigger, in a note whose caller is not the patient: someone else's complaint.</summary>
+    internal const uint OtherExperiencerAfter = 1 << 29;
+    internal const uint SelfCaller = 1 << 30;
+    internal const uint FirstPersonVerb = 1u << 31;
 
     internal const int PostWindow = 12;
     internal const int PreWindow = 6;
@@ -97,6 +102,9 @@ internal static class ContextModifiers
         EntryKind.DoubleNegation => DoubleNegation,
         EntryKind.RemotePast => RemotePast,
         EntryKind.Recent => Recent,
+        EntryKind.FirstPerson => FirstPerson,
+        EntryKind.FirstPersonVerb => FirstPersonVerb,
+        EntryKind.SelfCaller => SelfCaller,
         _ => 0,
     };
 
@@ -112,16 +120,38 @@ internal static class ContextModifiers
             cue = remote;
             return TriggerStatus.Historical;
         }
-        // Double negation: "نه اینکه درد نداشته باشه، داره", "it's not that she has no pain": the denial is denied.
-        if (status == TriggerStatus.Negated)
+        // "Not that ...": a denied denial asserts ("نه اینکه درد نداشته باشه، داره", "it's not that she has no pain"), a
+        // denied complaint denies ("نه اینکه بی‌اشتها باشه", "it's not that she won't eat, she clears her plate"). The
+        // trigger is decided again without the cue's own "not", which must not count as the denial it denies.
+        if (status is TriggerStatus.Negated or TriggerStatus.Positive)
         {
             for (var j = start - 1; j >= 0 && j >= start - PersianPreWindow - 1 && tokens[j].Kind == TokenKind.Word; j--)
             {
-                if ((mask[j] & DoubleNegation) != 0)
+                if ((mask[j] & DoubleNegation) == 0)
+                {
+                    continue;
+                }
+                var without = mask.ToArray();
+                for (var k = j; k >= 0 && (mask[k] & DoubleNegation) != 0; k--)
+                {
+                    without[k] = DoubleNegation;
+                }
+                for (var k = j + 1; k < start && (mask[k] & DoubleNegation) != 0; k++)
+                {
+                    without[k] = DoubleNegation;
+                }
+                var inner = ResolveCues(tokens, without, start, end, ignored, latin, out _);
+                if (inner == TriggerStatus.Negated)
                 {
                     cue = -1;
                     return TriggerStatus.Positive;
                 }
+                if (inner == TriggerStatus.Positive)
+                {
+                    cue = j;
+                    return TriggerStatus.Negated;
+                }
+                return status;
             }
         }
         return status;
@@ -438,6 +468,15 @@ internal static class ContextModifiers
                 if ((m & ClauseBreak) != 0)
                 {
                     break;
+                }
+            }
+            // "اضطراب دارم، خودم، نه مریض": the caller's own, said with a first-person verb right after.
+            for (int j = end, seen = 0; j < tokens.Length && seen < 2 && tokens[j].Kind == TokenKind.Word; j++, seen++)
+            {
+                if ((mask[j] & OtherExperiencerAfter) != 0)
+                {
+                    cue = j;
+                    return TriggerStatus.OtherExperiencer;
                 }
             }
         }

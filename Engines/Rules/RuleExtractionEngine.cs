@@ -295,7 +295,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                 }
                 continue;
             }
-            if (entry.Kind is EntryKind.OtherExperiencer or EntryKind.PatientExperiencer)
+            if (entry.Kind is EntryKind.OtherExperiencer or EntryKind.PatientExperiencer or EntryKind.FirstPerson)
             {
                 // Subjects compete: "همسر بیمار" (someone else) beats "بیمار"; "مریض ما" (the patient) beats "ما".
                 if (m.Start < lastSubjectEnd)
@@ -308,6 +308,23 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             for (var k = m.Start; k < m.End; k++)
             {
                 mask[k] |= bit;
+            }
+        }
+        // Who "I" is: the caller, someone else than the patient, unless the note says the patient is the caller.
+        var selfCall = false;
+        for (var k = 0; k < tokenSpan.Length && !selfCall; k++)
+        {
+            selfCall = (mask[k] & ContextModifiers.SelfCaller) != 0;
+        }
+        for (var k = 0; k < tokenSpan.Length; k++)
+        {
+            if ((mask[k] & ContextModifiers.FirstPerson) != 0)
+            {
+                mask[k] |= selfCall ? ContextModifiers.PatientExperiencer : ContextModifiers.OtherExperiencer;
+            }
+            if (!selfCall && (mask[k] & ContextModifiers.FirstPersonVerb) != 0)
+            {
+                mask[k] |= ContextModifiers.OtherExperiencerAfter;
             }
         }
         for (var k = 0; k < tokenSpan.Length; k++)

@@ -73,6 +73,14 @@ public enum EntryKind : byte
     /// <summary>Places an event in the episode that prompted the call ("this morning", "دیشب"): it ends the search for a
     /// <see cref="RemotePast"/> cue.</summary>
     Recent,
+    /// <summary>The caller speaking of themselves ("من", "خودم", "I", "myself"): someone else than the patient unless the
+    /// note has a <see cref="SelfCaller"/> cue, then the patient.</summary>
+    FirstPerson,
+    /// <summary>A first-person verb right after a trigger ("اضطراب دارم", "استرس داشتم"): read like <see cref="FirstPerson"/>.</summary>
+    FirstPersonVerb,
+    /// <summary>The patient is the caller ("خودم هستم، سرطان پستان دارم", "I'm the patient", "calling for myself"): the
+    /// note's first person is the patient.</summary>
+    SelfCaller,
     /// <summary>A measured value (temperature, oxygen saturation) decided by a threshold: see <see cref="VitalSign"/>.</summary>
     Vital,
 }
@@ -788,6 +796,9 @@ public sealed class RuleLexicon
         "double_negation" => EntryKind.DoubleNegation,
         "remote_past" => EntryKind.RemotePast,
         "recent" => EntryKind.Recent,
+        "first_person" => EntryKind.FirstPerson,
+        "first_person_verb" => EntryKind.FirstPersonVerb,
+        "self_caller" => EntryKind.SelfCaller,
         _ => throw new FormatException($"lexicon line {lineNo}: unknown modifier section"),
     };
 }
