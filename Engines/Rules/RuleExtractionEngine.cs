@@ -641,6 +641,9 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
     {
         var cueTerms = _lexicon.VitalCueTerms;
         var vitals = _lexicon.Vitals;
+        // The last number read as a vital: a series ("تب ۳۸/۳ دیروز، امروز ۳۶/۸", "T 38.2 yesterday, today 36.7") goes on
+        // with the next number when only time words stand between them.
+        int lastToken = -1, lastVital = -1;
         for (var i = 0; i < tokens.Length; i++)
         {
             if (tokens[i].Kind != TokenKind.Word || !TryNumber(text, tokens[i], out var value))
@@ -673,6 +676,7 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                         if ((cue & (1u << v)) != 0 && value >= vital.Min && value <= vital.Max)
                         {
                             matches.Add(new Match(vital.EntryId, j, i + 1, 0, vital.IsAbnormal(value) ? (sbyte)1 : (sbyte)-1));
+                            (lastToken, lastVital) = (i, v);
                             break;
                         }
                     }
@@ -680,7 +684,17 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                 }
                 if (TryNumber(text, t, out _))
                 {
+                    if (j == lastToken && value >= vitals[lastVital].Min && value <= vitals[lastVital].Max)
+                    {
+                        var vital = vitals[lastVital];
+                        matches.Add(new Match(vital.EntryId, i, i + 1, 0, vital.IsAbnormal(value) ? (sbyte)1 : (sbyte)-1));
+                        lastToken = i;
+                    }
                     break; // the nearer number has its own cue
+                }
+                if (!IsTimeWord(text.AsSpan(t.Start, t.End - t.Start)))
+                {
+                    lastToken = -1;
                 }
                 words++;
             }
@@ -706,6 +720,13 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
     }
 
     private const int VitalGap = 4;
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> TimeWords = new HashSet<string>(
+        ["today", "now", "yesterday", "tonight", "morning", "evening", "afternoon", "this", "last", "night", "and", "then",
+         "امروز", "الان", "دیروز", "دیشب", "صبح", "عصر", "ظهر", "امشب", "شب", "و", "حالا", "بعد"],
+        StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static bool IsTimeWord(ReadOnlySpan<char> word) => TimeWords.Contains(word);
 
     private static bool IsPersianLetter(char c) => c >= '\u0600' && c <= '\u06FF' && char.IsLetter(c);
 

@@ -105,6 +105,29 @@ public sealed class ModifierTests
     [InlineData("No fever but he has a cough.", "respiratory", true)]
     [InlineData("They cannot afford the medication.", "cost", true)]
     [InlineData("The family requests a home visit.", "visit_request", true)]
+    // "Not that": a denied complaint denies, a denied denial asserts.
+    [InlineData("نه اینکه بی‌اشتها باشه، اشتهاش خوبه", "appetite_loss", false)]
+    [InlineData("It's not that she won't eat, she clears her plate.", "appetite_loss", false)]
+    [InlineData("نه اینکه درد نداشته باشه، داره", "pain", true)]
+    // The caller's "I" is not the patient, unless the patient is the caller.
+    [InlineData("اضطراب دارم، خودم، نه مریض. بابام آرومه", "psychological", false)]
+    [InlineData("Son: I'm the one who's anxious, not her.", "psychological", false)]
+    [InlineData("Patient: Hello, I'm calling for myself. I feel so anxious all the time.", "psychological", true)]
+    [InlineData("بیمار: سلام، خودم هستم. خیلی اضطراب دارم.", "psychological", true)]
+    // A series of temperatures: the latest decides; a saturation is not continued into a heart rate.
+    [InlineData("تب ۳۸/۳ دیروز، امروز ۳۶/۸", "fever", false)]
+    [InlineData("T 38.2 yesterday, today 36.7", "fever", false)]
+    [InlineData("T 36.9 this morning, now 38.4", "fever", true)]
+    [InlineData("SpO2 95%, HR 88", "respiratory", false)]
+    // Money problems without the word, and solved ones.
+    [InlineData("مشکل بیمه داشتیم ولی حل شد", "cost", false)]
+    [InlineData("The insurance problem is fixed, we're not paying anything now.", "cost", false)]
+    [InlineData("Q: Bills? A: All covered.", "cost", false)]
+    [InlineData("ماشینمونو فروختیم که پول بیمارستان رو بدیم", "cost", true)]
+    [InlineData("مرکز خصوصی هر بار چهار میلیون میگیره، از پسش برنمیایم", "cost", true)]
+    // Mistaking people.
+    [InlineData("منو با خواهرش اشتباه میگیره", "consciousness", true)]
+    [InlineData("Every time she wakes she thinks I'm her sister.", "consciousness", true)]
     public void Trap(string text, string key, bool expected) => Assert.Equal(expected, Has(text, key));
 
     [Fact]
