@@ -292,8 +292,11 @@ public sealed partial class RunCoordinator(
         run.StartedAt ??= Timestamp.FromDateTime(DateTime.UtcNow);
         var live = new LiveRun(run, dataset, aggregates);
         _active[runId] = live;
-        // A lost lease (Redis unreachable longer than the TTL) stops the run here: another replica may have it now.
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, live.Cancellation.Token, lease.HandleLostToken);
+        // A lost lease (Redis unreachable longer than the TTL, or the key evicted or taken) stops the run here: another
+        // replica may have it now.
+        var holder = await Retry(() => leases.HolderAsync(runId), stoppingToken);
+        using var leaseGone = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, live.Cancellation.Token, lease.HandleLostToken, leaseGone.Token);
         try
         {
             var started = await Retry(() => store.SaveUnlessSettledAsync(live.Info), stoppingToken);
@@ -314,6 +317,11 @@ public sealed partial class RunCoordinator(
                     broadcaster.Notify(runId);
                     if (live.CheckpointDue(options.Value.ProgressInterval))
                     {
+                        if (await Retry(() => leases.HolderAsync(runId), ct) != holder)
+                        {
+                            await leaseGone.CancelAsync();
+                            return;
+                        }
                         // Progress in the store for GetRun and WatchRun on other replicas; a cancel stored there stops the run.
                         var stored = await Retry(() => store.SaveUnlessSettledAsync(live.Progress()), ct);
                         broadcaster.Publish(runId);
@@ -336,7 +344,7 @@ public sealed partial class RunCoordinator(
         {
             // Shutting down: the run stays "running" in the store; another replica (or the next start) resumes it.
         }
-        catch (OperationCanceledException) when (lease.HandleLostToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (lease.HandleLostToken.IsCancellationRequested || leaseGone.IsCancellationRequested)
         {
             LogLeaseLost(logger, runId);
         }

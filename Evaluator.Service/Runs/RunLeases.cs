@@ -27,6 +27,13 @@ public sealed class RunLeases([FromKeyedServices(RedisExtensions.StoreConnection
     public async Task<RedisDistributedLockHandle?> TryAcquireAsync(string runId, CancellationToken cancellationToken) =>
         await Lock(runId).TryAcquireAsync(TimeSpan.Zero, cancellationToken);
 
+    /// <summary>
+    /// The token of whoever holds the run's lease now, or null. The holder compares it with the one it read when it took
+    /// the lease: a lease evicted (store and cache on one server under memory pressure) or taken by another replica is
+    /// noticed at the next progress checkpoint, not only at the lock's next renewal.
+    /// </summary>
+    public async Task<string?> HolderAsync(string runId) => await redis.GetDatabase().StringGetAsync(LeaseKey(runId));
+
     /// <summary>True while some replica holds the run's lease.</summary>
     public Task<bool> IsHeldAsync(string runId) => redis.GetDatabase().KeyExistsAsync(LeaseKey(runId));
 }

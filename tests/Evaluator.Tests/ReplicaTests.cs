@@ -142,6 +142,44 @@ public sealed class ReplicaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_lease_evicted_from_the_store_stops_its_holder_and_the_run_still_gets_each_record_once()
+    {
+        await using var extractor = new FakeExtractor { Delay = TimeSpan.FromMilliseconds(100) };
+        await extractor.StartAsync();
+        await using var redis = await RedisServerProcess.StartAsync(RedisKind.RedisServer);
+        await using var a = await ResumeTests.StartEvaluatorAsync(redis, extractor);
+        await using var b = await ResumeTests.StartEvaluatorAsync(redis, extractor);
+        var clientA = new EvaluatorClient(a.Channel);
+        await clientA.ImportDatasetAsync(new ImportDatasetRequest { DatasetId = "evicted", Format = "jsonl", Content = Dataset("e") });
+        var run = await clientA.StartRunAsync(new StartRunRequest { DatasetId = "evicted", Concurrency = 2 });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await clientA.GetRunAsync(new GetRunRequest { RunId = run.RunId })).Completed < 15)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run made no progress");
+            await Task.Delay(50);
+        }
+
+        // What an eviction under memory pressure does to a key with a TTL (store and cache on one server, volatile-lru).
+        await using (var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
+        {
+            Assert.True(await connection.GetDatabase().KeyDeleteAsync($"clinical:run:{run.RunId}:lease"));
+        }
+
+        var final = await ResumeTests.WaitForStateAsync(new EvaluatorClient(b.Channel), run.RunId);
+        Assert.Equal(RunState.Completed, final.State);
+        Assert.Equal(Records, final.Completed);
+        var records = await clientA.ListRunRecordsAsync(new ListRunRecordsRequest { RunId = run.RunId, Limit = 1000 });
+        Assert.Equal(Records, records.Total);
+        Assert.Equal(Records, records.Records.Select(r => r.RecordId).Distinct().Count());
+        // The holder notices at its next progress checkpoint (1 s) and stops; only records in flight around then may be
+        // asked for twice (before that check, the lock's renewal every 4 s: 40 of 120 here).
+        var twice = extractor.Calls.Count(c => c.Key.StartsWith('e') && c.Value > 1);
+        output.WriteLine($"records asked for twice after the lease was evicted: {twice}");
+        Assert.InRange(twice, 0, 8);
+        Assert.Contains(a.Output.Split('\n').Concat(b.Output.Split('\n')), line => line.Contains("lease lost", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_cancel_sent_to_a_replica_without_the_lease_stops_the_run_and_stays_and_its_watchers_there_see_the_progress()
     {
         await using var extractor = new FakeExtractor { Delay = TimeSpan.FromMilliseconds(100) };
