@@ -134,7 +134,7 @@ internal static class Rendering
 
     public static Table RunsTable(IEnumerable<RunInfo> runs)
     {
-        var table = new Table().AddColumns("run", "dataset", "strategy", "state", "progress", "failed", "label", "median macro-F1", "created");
+        var table = new Table().AddColumns("run", "dataset", "strategy", "state", "progress", "failed", "label", "tags", "median macro-F1", "created");
         foreach (var r in runs)
         {
             Row(table,
@@ -145,6 +145,7 @@ internal static class Rendering
                 $"{r.Completed}/{r.Total}",
                 r.Failed.ToString(CultureInfo.InvariantCulture),
                 E(r.Label),
+                E(string.Join(", ", r.Tags)),
                 r.Metrics?.Summary?.MacroF1 is { } q ? F(q.Median) : "-",
                 Time(r.CreatedAt));
         }
@@ -166,6 +167,11 @@ internal static class Rendering
         if (r.Label.Length > 0)
         {
             Add(grid, "label", r.Label);
+        }
+
+        if (r.Tags.Count > 0)
+        {
+            Add(grid, "tags", string.Join(", ", r.Tags));
         }
 
         Add(grid, "state", State(r.State));

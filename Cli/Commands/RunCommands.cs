@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace ClinicalAspire.Cli.Commands;
 
-/// <summary><c>runs start|show|watch|cancel|delete|compare|export|list</c>.</summary>
+/// <summary><c>runs start|show|watch|cancel|delete|tag|compare|export|list|records</c>.</summary>
 internal static class RunCommands
 {
     public static Command Build(EvaluatorCli.Session session)
@@ -17,6 +17,7 @@ internal static class RunCommands
         runs.Add(Watch(session));
         runs.Add(Cancel(session));
         runs.Add(Delete(session));
+        runs.Add(Tag(session));
         runs.Add(Compare(session));
         runs.Add(Export(session));
         runs.Add(List(session));
@@ -36,6 +37,7 @@ internal static class RunCommands
         var concurrency = new Option<int>("--concurrency") { HelpName = "n", Description = "Parallel requests to the Extractor (0: the Evaluator's default)" };
         var excludeMissing = new Option<bool>("--exclude-missing") { Description = "Exclude missing outputs instead of scoring them as negative (the study)" };
         var label = new Option<string?>("--label") { HelpName = "text", Description = "A label for the run, shown in lists and comparisons" };
+        var tags = TagOption("Tag the run(s) (repeat or separate with commas): find them with runs list --tag");
         var profile = new Option<string?>("--profile")
         {
             HelpName = "name[,name...]",
@@ -53,7 +55,7 @@ internal static class RunCommands
         output.AcceptOnlyFromAmong(StudyTable.Formats);
         var command = new Command("start", "Start an evaluation run, or a matrix of runs (several profiles)")
         {
-            dataset, strategy, concurrency, excludeMissing, label, profile, baseline, bootstrap, wait, output,
+            dataset, strategy, concurrency, excludeMissing, label, tags, profile, baseline, bootstrap, wait, output,
         };
         session.SetAction(command, output, async (ctx, parse, ct) =>
         {
@@ -69,6 +71,7 @@ internal static class RunCommands
                     ExcludeMissing = parse.GetValue(excludeMissing),
                     Label = parse.GetValue(label) ?? "",
                     BootstrapResamples = DatasetCommands.NonNegative(parse.GetValue(bootstrap), "--bootstrap"),
+                    Tags = { Values(parse.GetValue(tags)) },
                 };
                 matrixRequest.EngineProfiles.AddRange(profiles.Length == 0 ? ["default"] : profiles);
                 return await StartMatrixAsync(ctx, matrixRequest, parse.GetValue(wait), parse.GetValue(baseline), format, ct);
@@ -83,6 +86,7 @@ internal static class RunCommands
                 Label = parse.GetValue(label) ?? "",
                 EngineProfile = parse.GetValue(profile) ?? "",
                 BootstrapResamples = DatasetCommands.NonNegative(parse.GetValue(bootstrap), "--bootstrap"),
+                Tags = { Values(parse.GetValue(tags)) },
             };
             var run = await ctx.Client.StartRunAsync(request, cancellationToken: ct);
             var started = new List<RunInfo> { run };
@@ -198,6 +202,41 @@ internal static class RunCommands
         return command;
     }
 
+    private static Command Tag(EvaluatorCli.Session session)
+    {
+        var id = new Argument<string>("id") { Description = "Run id" };
+        var add = new Argument<string[]>("tags") { Description = "Tags to add (a-z 0-9 . _ : -, at most 32 characters each)", Arity = ArgumentArity.ZeroOrMore };
+        var remove = TagOption("Tags to remove (repeat or separate with commas)", "--remove");
+        var output = GlobalOptions.OutputFormat();
+        var command = new Command("tag", "Add tags to a run, or remove some; prints the run's tags") { id, add, remove, output };
+        session.SetAction(command, output, async (ctx, parse, ct) =>
+        {
+            var request = new UpdateRunTagsRequest { RunId = parse.GetRequiredValue(id), Add = { Values(parse.GetValue(add)) }, Remove = { Values(parse.GetValue(remove)) } };
+            if (request.Add.Count == 0 && request.Remove.Count == 0)
+            {
+                throw new CliException("name tags to add, or --remove some");
+            }
+            var run = await ctx.Client.UpdateRunTagsAsync(request, cancellationToken: ct);
+            if (ctx.Json)
+            {
+                ctx.WriteJson(run);
+            }
+            else
+            {
+                ctx.Console.WriteLine(run.Tags.Count == 0 ? $"run {run.RunId}: no tags" : $"run {run.RunId}: {string.Join(", ", run.Tags)}");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Option<string[]> TagOption(string description, string name = "--tag") =>
+        new(name) { Description = description, HelpName = "tag", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.ZeroOrMore };
+
+    /// <summary>Values given repeated or as comma-separated lists (tags, outcomes; the Evaluator checks each tag).</summary>
+    private static IEnumerable<string> Values(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     private static Command Compare(EvaluatorCli.Session session)
     {
         var ids = new Argument<string[]>("ids") { Description = "Two or more run ids; the first is the baseline", Arity = ArgumentArity.OneOrMore };
@@ -292,13 +331,15 @@ internal static class RunCommands
     {
         var dataset = new Option<string?>("--dataset") { HelpName = "id", Description = "Only the runs of this dataset" };
         var limit = new Option<int>("--limit") { HelpName = "n", Description = "At most this many runs, newest first (0: the Evaluator's default)" };
+        var tag = new Option<string?>("--tag") { HelpName = "tag", Description = "Only the runs with this tag" };
         var output = GlobalOptions.OutputFormat();
-        var command = new Command("list", "List runs") { dataset, limit, output };
+        var command = new Command("list", "List runs") { dataset, tag, limit, output };
         session.SetAction(command, output, async (ctx, parse, ct) =>
         {
             var request = new ListRunsRequest
             {
                 DatasetId = parse.GetValue(dataset) ?? "",
+                Tag = parse.GetValue(tag) ?? "",
                 Limit = DatasetCommands.NonNegative(parse.GetValue(limit), "--limit"),
             };
             var response = await ctx.Client.ListRunsAsync(request, cancellationToken: ct);
@@ -324,11 +365,18 @@ internal static class RunCommands
     {
         var id = new Argument<string>("id") { Description = "Run id" };
         var errors = new Option<bool>("--errors") { Description = "Only records where a prediction disagrees with its label" };
-        var feature = new Option<string?>("--feature") { Description = "With --errors: only disagreements on this feature", HelpName = "key" };
+        var feature = new Option<string?>("--feature") { Description = "With --errors: only disagreements on this feature; with --outcome: the feature", HelpName = "key" };
+        var outcome = new Option<string[]>("--outcome")
+        {
+            Description = "With --feature: only records with this outcome on it (repeat or separate with commas)",
+            HelpName = "tp|fp|fn|tn",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var search = new Option<string?>("--search") { Description = "Only records whose id or note contains this (any case; Persian as the engines read it)", HelpName = "text" };
         var offset = new Option<int>("--offset") { Description = "First record", HelpName = "n" };
         var limit = new Option<int>("--limit") { Description = "Records to show", HelpName = "n", DefaultValueFactory = _ => 20 };
         var output = GlobalOptions.OutputFormat();
-        var command = new Command("records", "A run's per-record predictions, or only its errors") { id, errors, feature, offset, limit, output };
+        var command = new Command("records", "A run's per-record predictions, or only its errors") { id, errors, feature, outcome, search, offset, limit, output };
         session.SetAction(command, output, async (ctx, parse, ct) =>
         {
             var request = new ListRunRecordsRequest
@@ -338,6 +386,8 @@ internal static class RunCommands
                 FeatureKey = parse.GetValue(feature) ?? "",
                 Offset = DatasetCommands.NonNegative(parse.GetValue(offset), "--offset"),
                 Limit = DatasetCommands.NonNegative(parse.GetValue(limit), "--limit"),
+                Query = parse.GetValue(search) ?? "",
+                Outcomes = { Values(parse.GetValue(outcome)).Select(ParseOutcome) },
             };
             var response = await ctx.Client.ListRunRecordsAsync(request, cancellationToken: ct);
             if (ctx.Json)
@@ -352,6 +402,15 @@ internal static class RunCommands
         });
         return command;
     }
+
+    private static Outcome ParseOutcome(string value) => value.ToLowerInvariant() switch
+    {
+        "tp" => Outcome.TruePositive,
+        "fp" => Outcome.FalsePositive,
+        "fn" => Outcome.FalseNegative,
+        "tn" => Outcome.TrueNegative,
+        _ => throw new CliException("--outcome takes tp, fp, fn or tn"),
+    };
 
     /// <summary>
     /// Starts one run per profile x strategy; with <paramref name="wait"/>, follows them all and prints the study's table

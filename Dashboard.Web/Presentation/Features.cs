@@ -65,6 +65,21 @@ public static class Features
         return predictedTrue != (label == Label.True);
     }
 
+    /// <summary>
+    /// Why a mention did not count, in words, from the Extractor's status ("negated", "resolved", "historical",
+    /// "hypothetical", "other_experiencer"); an unknown status is shown as it is, underscores as spaces.
+    /// </summary>
+    public static string DiscountReason(string? status) => status switch
+    {
+        "negated" => "negated",
+        "resolved" => "resolved",
+        "historical" => "in the past",
+        "hypothetical" => "hypothetical",
+        "other_experiencer" => "someone else",
+        null or "" => "did not count",
+        _ => status.Replace('_', ' '),
+    };
+
     /// <summary>Persian (or any right-to-left script) reads right to left in the Persian font.</summary>
     public static bool IsRightToLeft(string? language, string? text)
     {

@@ -45,6 +45,12 @@ public static partial class InputLimits
     public const int DefaultMaxRequestBytes = 1024 * 1024;
     /// <summary>What a request may carry besides an upload's content (ids, name, description, framing).</summary>
     public const int RequestOverheadBytes = 64 * 1024;
+    /// <summary>Tags of one run (StartRun, StartMatrix, UpdateRunTags).</summary>
+    public const int MaxTags = 16;
+    /// <summary>One tag (characters of <see cref="TagRule"/>).</summary>
+    public const int MaxTagLength = 32;
+    /// <summary>A records search (ListRunRecords.query): characters, one line.</summary>
+    public const int MaxQueryLength = 200;
     /// <summary>Share of a note's letters that must be in the declared language's script (fa: Arabic, en: Latin).</summary>
     public const double MinScriptShare = 0.5;
 
@@ -52,6 +58,7 @@ public static partial class InputLimits
     public const string DatasetIdRule = "1-64 characters of a-z 0-9 _ - starting with a letter or digit";
     public const string ProfileRule = "1-64 characters of A-Z a-z 0-9 . _ : -";
     public const string FeatureKeyRule = "1-64 characters of a-z 0-9 _ starting with a letter";
+    public const string TagRule = "1-32 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit";
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
     private static partial Regex IdPattern();
@@ -64,6 +71,9 @@ public static partial class InputLimits
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
     private static partial Regex FeatureKeyPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,31}$")]
+    private static partial Regex TagPattern();
 
     public static bool IsId(string? value) => value is not null && IdPattern().IsMatch(value);
 
@@ -110,6 +120,34 @@ public static partial class InputLimits
         return null;
     }
 
+    /// <summary>
+    /// A list of run tags: each shaped by <see cref="TagRule"/>, at most <see cref="MaxTags"/>. Repeats are no problem
+    /// (a tag list is a set: <see cref="Tags"/> keeps one of each).
+    /// </summary>
+    public static string? TagList(IReadOnlyCollection<string> tags, string field)
+    {
+        if (tags.Count > MaxTags)
+        {
+            return $"{field} has {tags.Count:N0} entries; at most {MaxTags}";
+        }
+        return tags.Select((tag, index) => Tag(tag, $"{field}[{index}]")).FirstOrDefault(problem => problem is not null);
+    }
+
+    /// <summary>One tag (required).</summary>
+    public static string? Tag(string? value, string field) =>
+        value is not null && TagPattern().IsMatch(value) ? null : $"{field} must be {TagRule}";
+
+    /// <summary>Tags as a run keeps them: lower case, each once, in first-seen order (checked by <see cref="TagList"/> first).</summary>
+    public static IReadOnlyList<string> Tags(IEnumerable<string> tags) =>
+        tags.Select(tag => tag.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// A search text: at most <see cref="MaxQueryLength"/> characters of one line (no control characters, no unpaired
+    /// surrogates). Direction marks and ZWNJ are allowed: Persian typed or pasted carries them, and matching ignores them.
+    /// </summary>
+    public static string? Query(string? value, string field) =>
+        FreeText(value, field, MaxQueryLength, allowLineBreaks: false, allowBidiControls: true);
+
     /// <summary>A code from a fixed set (language, strategy, format): only its length is checked here.</summary>
     public static string? Code(string? value, string field, string allowed) =>
         value is { Length: > MaxCodeLength } ? $"{field} must be one of {allowed}" : null;
@@ -125,7 +163,7 @@ public static partial class InputLimits
     public static string? Description(string? value, string field, int maxLength = MaxDescriptionLength) =>
         FreeText(value, field, maxLength, allowLineBreaks: true);
 
-    private static string? FreeText(string? value, string field, int maxLength, bool allowLineBreaks)
+    private static string? FreeText(string? value, string field, int maxLength, bool allowLineBreaks, bool allowBidiControls = false)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -155,7 +193,7 @@ public static partial class InputLimits
             {
                 return $"{field} has a control character or line break (at most one line of text)";
             }
-            if (IsBidiControl(c))
+            if (IsBidiControl(c) && !allowBidiControls)
             {
                 return $"{field} has a bidirectional control character (U+200E/F, U+202A-202E, U+2066-2069)";
             }

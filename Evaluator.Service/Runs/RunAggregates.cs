@@ -74,12 +74,7 @@ public sealed class RunAggregates
         {
             bool? label = prediction.Labels.TryGetValue(_keys[f], out var l) && l is Label.True or Label.False ? l == Label.True : null;
             var value = values is not null && values.TryGetValue(_keys[f], out var v) ? v : "missing";
-            codes[f] = EvaluationTable.Encode(label, value switch
-            {
-                "true" => Domain.Extraction.FeatureValue.True,
-                "false" => Domain.Extraction.FeatureValue.False,
-                _ => Domain.Extraction.FeatureValue.Missing,
-            }, _policy);
+            codes[f] = EvaluationTable.Encode(label, RunScoring.ToDomain(value), _policy);
         }
         var pair = !string.IsNullOrEmpty(prediction.Translation) && !string.IsNullOrEmpty(prediction.ReferenceTranslation);
 

@@ -89,6 +89,7 @@ public sealed partial class RunCoordinator(
             ExcludeMissing = request.ExcludeMissing,
             Label = request.Label,
             BootstrapResamples = request.BootstrapResamples,
+            Tags = { request.Tags },
         }, request.EngineProfiles, matrixId, cancellationToken);
         var matrix = new MatrixInfo { MatrixId = matrixId, DatasetId = request.DatasetId, Label = request.Label };
         matrix.Runs.AddRange(runs);
@@ -101,6 +102,7 @@ public sealed partial class RunCoordinator(
         var strategy = string.IsNullOrEmpty(request.Strategy) ? Strategies.Direct : request.Strategy;
         RequestErrors.ThrowIfInvalid(InputLimits.DatasetId(request.DatasetId)
             ?? InputLimits.Label(request.Label, "label")
+            ?? InputLimits.TagList(request.Tags, "tags")
             ?? (matrixId.Length == 0 ? InputLimits.Profile(request.EngineProfile, "engine_profile") : null));
         if (!Strategies.IsSupported(strategy) && strategy != BothStrategies)
         {
@@ -159,7 +161,35 @@ public sealed partial class RunCoordinator(
             request.Concurrency > 0 ? request.Concurrency : profile.Concurrency > 0 ? profile.Concurrency : options.Value.DefaultConcurrency),
         ExcludeMissing = request.ExcludeMissing,
         BootstrapResamples = request.BootstrapResamples == 0 ? options.Value.DefaultBootstrapResamples : request.BootstrapResamples,
+        Tags = { InputLimits.Tags(request.Tags) },
     };
+
+    /// <summary>
+    /// Adds and removes a run's tags in the store (any state; a tag both added and removed is added), and in the run's
+    /// live state when it runs here. A run running on another replica picks them up at its next progress write.
+    /// </summary>
+    public async Task<RunInfo> UpdateTagsAsync(UpdateRunTagsRequest request)
+    {
+        RequestErrors.ThrowIfInvalid(InputLimits.Id(request.RunId, "run_id")
+            ?? InputLimits.TagList(request.Add, "add")
+            ?? InputLimits.TagList(request.Remove, "remove"));
+        var add = InputLimits.Tags(request.Add);
+        var remove = InputLimits.Tags(request.Remove).Except(add, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var stored = await store.UpdateTagsAsync(request.RunId, tags =>
+        {
+            var next = tags.Where(tag => !remove.Contains(tag)).Concat(add).Distinct(StringComparer.Ordinal).ToArray();
+            return next.Length <= InputLimits.MaxTags ? next
+                : throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                    $"a run carries at most {InputLimits.MaxTags} tags; this would make {next.Length}: remove some first"));
+        }) ?? throw new RpcException(new Status(StatusCode.NotFound, "run_id: no such run"));
+        if (_active.TryGetValue(request.RunId, out var live))
+        {
+            live.Update(info => EvaluatorStore.WithTagsOf(info, stored));
+            stored = live.Progress();
+        }
+        broadcaster.Publish(request.RunId);
+        return stored;
+    }
 
     /// <summary>
     /// Removes a finished run with its records and metrics. A pending or running run is refused: cancel it first
@@ -324,6 +354,11 @@ public sealed partial class RunCoordinator(
                         }
                         // Progress in the store for GetRun and WatchRun on other replicas; a cancel stored there stops the run.
                         var stored = await Retry(() => store.SaveUnlessSettledAsync(live.Progress()), ct);
+                        if (stored is not null)
+                        {
+                            // Tags changed on another replica reach this one's answers too.
+                            live.Update(info => EvaluatorStore.WithTagsOf(info, stored));
+                        }
                         broadcaster.Publish(runId);
                         if (stored is null || EvaluatorStore.IsSettled(stored.State))
                         {

@@ -42,22 +42,16 @@ public sealed class RunQueries(
 
     public async Task<ListRunRecordsResponse> ListRecordsAsync(ListRunRecordsRequest request)
     {
-        RequestErrors.ThrowIfInvalid(string.IsNullOrEmpty(request.FeatureKey) || InputLimits.IsFeatureKey(request.FeatureKey)
-            ? null : $"feature_key must be {InputLimits.FeatureKeyRule}");
+        RequestErrors.ThrowIfInvalid(RecordFilter.Validate(request));
         var run = RequireRecords(await GetRunAsync(request.RunId));
-        Func<RecordPrediction, bool> selected = request.OnlyErrors
-            ? p => IsError(p, request.FeatureKey, run.ExcludeMissing)
-            : string.IsNullOrEmpty(request.FeatureKey)
-                ? _ => true
-                : p => p.Features.Any(f => f.Key == request.FeatureKey && f.Value == "true")
-                    || p.Labels.TryGetValue(request.FeatureKey, out var label) && label == Label.True;
+        var filter = RecordFilter.From(request, run.ExcludeMissing);
         var offset = Math.Max(0, request.Offset);
         var limit = InputLimits.PageSize(request.Limit, 50);
         var response = new ListRunRecordsResponse();
         // One pass in pages: the total counts every match, only the asked-for window is kept.
         await foreach (var prediction in OrderedPredictionsAsync(run))
         {
-            if (!selected(prediction))
+            if (!filter.Matches(prediction))
             {
                 continue;
             }

@@ -176,15 +176,18 @@ public sealed class RunScoring(FeatureCatalogue catalogue, IOptions<EvaluatorOpt
         var known = labels.Where(kv => kv.Value is Label.True or Label.False)
             .ToDictionary(kv => kv.Key, kv => (bool?)(kv.Value == Label.True));
         IReadOnlyDictionary<string, DomainValue>? predicted = string.IsNullOrEmpty(prediction.Error)
-            ? prediction.Features.ToDictionary(f => f.Key, f => f.Value switch
-            {
-                "true" => DomainValue.True,
-                "false" => DomainValue.False,
-                _ => DomainValue.Missing,
-            })
+            ? prediction.Features.ToDictionary(f => f.Key, f => ToDomain(f.Value))
             : null;
         return new EvaluationRecord(id, known, predicted);
     }
+
+    /// <summary>A stored value ("true", "false", "missing") as the metrics read it: anything else is missing.</summary>
+    public static DomainValue ToDomain(string? value) => value switch
+    {
+        "true" => DomainValue.True,
+        "false" => DomainValue.False,
+        _ => DomainValue.Missing,
+    };
 
     internal static void Fill(Metrics metrics, RunEvaluation evaluation)
     {

@@ -30,6 +30,8 @@ public static class EvaluatorAccess
             .Require(evaluator, "GetRun", Reader)
             .Require(evaluator, "ListRuns", Reader)
             .Require(evaluator, "CancelRun", Researcher)
+            // Labels on a run: no text, but a change to what others find.
+            .Require(evaluator, "UpdateRunTags", Researcher)
             // Run info and record ids only.
             .Require(evaluator, "WatchRun", Reader)
             .Require(evaluator, "ListRunRecords", Researcher)

@@ -87,10 +87,17 @@ public sealed class EvaluatorGrpcService(
 
     public override async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
     {
-        RequestErrors.ThrowIfInvalid(string.IsNullOrEmpty(request.DatasetId) ? null : InputLimits.DatasetId(request.DatasetId));
+        RequestErrors.ThrowIfInvalid((string.IsNullOrEmpty(request.DatasetId) ? null : InputLimits.DatasetId(request.DatasetId))
+            ?? (string.IsNullOrEmpty(request.Tag) ? null : InputLimits.Tag(request.Tag, "tag")));
         var response = new ListRunsResponse();
-        var all = await queries.ListRunsAsync(InputLimits.PageSize(request.Limit, 100));
-        response.Runs.AddRange(all.Where(r => string.IsNullOrEmpty(request.DatasetId) || r.DatasetId == request.DatasetId));
+        var limit = InputLimits.PageSize(request.Limit, 100);
+        var tag = request.Tag.ToLowerInvariant();
+        var filtered = request.DatasetId.Length > 0 || tag.Length > 0;
+        // With a filter the limit counts matching runs: every run is read (ids and small values, no records).
+        var all = await queries.ListRunsAsync(filtered ? 0 : limit);
+        response.Runs.AddRange(all
+            .Where(r => (request.DatasetId.Length == 0 || r.DatasetId == request.DatasetId) && (tag.Length == 0 || r.Tags.Contains(tag)))
+            .Take(limit));
         return response;
     }
 
@@ -101,6 +108,8 @@ public sealed class EvaluatorGrpcService(
         RequestErrors.ThrowIfInvalid(InputLimits.Id(request.RunId, "run_id"));
         return new() { Deleted = await runs.DeleteAsync(request.RunId) };
     }
+
+    public override Task<RunInfo> UpdateRunTags(UpdateRunTagsRequest request, ServerCallContext context) => runs.UpdateTagsAsync(request);
 
     public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunUpdate> responseStream, ServerCallContext context)
     {

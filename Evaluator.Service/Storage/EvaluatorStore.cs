@@ -11,7 +11,7 @@ namespace ClinicalAspire.Evaluator.Storage;
 /// <remarks>
 /// Keys: <c>clinical:datasets</c> (zset of ids by creation), <c>clinical:dataset:{id}</c> (info),
 /// <c>clinical:dataset:{id}:records:{content hash}</c> (list of records), <c>clinical:runs</c> (zset),
-/// <c>clinical:run:{id}</c> (run), <c>clinical:run:{id}:predictions</c> (hash record id -> prediction),
+/// <c>clinical:run:{id}</c> (run; its tags too, changed only by <see cref="UpdateTagsAsync"/>), <c>clinical:run:{id}:predictions</c> (hash record id -> prediction),
 /// <c>clinical:erasures</c> (hash dataset id -> content hash of the records still to erase),
 /// <c>clinical:runs:unfinished</c> (set of pending and running run ids), <c>clinical:run:{id}:lease</c> (the
 /// replica working on the run: <see cref="Runs.RunLeases"/>; the only key with a TTL, it must lapse when its holder dies).
@@ -20,6 +20,8 @@ namespace ClinicalAspire.Evaluator.Storage;
 /// stored twice (after a resume) is still counted once. No key of the store has a TTL: when the store and the cache
 /// share one server (<c>maxmemory-policy volatile-lru</c>) Redis evicts cache entries (all with a TTL), never these.
 /// The store is the <c>store</c> connection (README: two Redis roles); <c>clinical:schema</c> holds its layout's version.
+/// Fields added to a stored protobuf value (a run's <c>tags</c>, field 26) leave the layout as it is: a value written
+/// before reads with the field empty, and an older Evaluator keeps a field it does not know when it rewrites the value.
 /// </remarks>
 public sealed class EvaluatorStore([FromKeyedServices(RedisExtensions.StoreConnectionName)] IConnectionMultiplexer redis)
 {
@@ -220,14 +222,16 @@ public sealed class EvaluatorStore([FromKeyedServices(RedisExtensions.StoreConne
 
     /// <summary>
     /// Writes a pending or running run's state unless it was settled (cancelled from another replica) or deleted
-    /// meanwhile; returns what the store holds after the call (null: deleted).
+    /// meanwhile; returns what the store holds after the call (null: deleted). The stored tags are kept (see
+    /// <see cref="UpdateTagsAsync"/>).
     /// </summary>
     public Task<RunInfo?> SaveUnlessSettledAsync(RunInfo run) =>
-        SaveConditionallyAsync(run.RunId, stored => IsSettled(stored.State) ? null : run);
+        SaveConditionallyAsync(run.RunId, stored => IsSettled(stored.State) ? null : WithTagsOf(run, stored));
 
     /// <summary>
     /// Writes a run's final state; a final state already stored (a cancel from another replica) is kept, with this
-    /// run's counts and metrics. Never brings back a deleted run. Returns what the store holds (null: deleted).
+    /// run's counts and metrics, and so are the stored tags. Never brings back a deleted run. Returns what the store
+    /// holds (null: deleted).
     /// </summary>
     public Task<RunInfo?> SaveFinalAsync(RunInfo run) =>
         SaveConditionallyAsync(run.RunId, stored =>
@@ -237,8 +241,34 @@ public sealed class EvaluatorStore([FromKeyedServices(RedisExtensions.StoreConne
                 run.State = stored.State;
                 run.FinishedAt = stored.FinishedAt ?? run.FinishedAt;
             }
-            return run;
+            return WithTagsOf(run, stored);
         });
+
+    /// <summary>
+    /// Changes a run's tags, whatever its state: <paramref name="change"/> gets the stored tags and returns the new
+    /// ones. Tags belong to the store, not to the replica running the run: its progress and final writes keep what is
+    /// stored, so a tag added on any replica stays. Returns the run as stored (null: no such run).
+    /// </summary>
+    public Task<RunInfo?> UpdateTagsAsync(string runId, Func<IReadOnlyList<string>, IReadOnlyList<string>> change) =>
+        SaveConditionallyAsync(runId, stored =>
+        {
+            var tags = change([.. stored.Tags]);
+            if (tags.SequenceEqual(stored.Tags, StringComparer.Ordinal))
+            {
+                return null;
+            }
+            stored.Tags.Clear();
+            stored.Tags.AddRange(tags);
+            return stored;
+        });
+
+    /// <summary><paramref name="run"/> with the tags of <paramref name="stored"/> (changed in place).</summary>
+    public static RunInfo WithTagsOf(RunInfo run, RunInfo stored)
+    {
+        run.Tags.Clear();
+        run.Tags.AddRange(stored.Tags);
+        return run;
+    }
 
     /// <summary>Marks a pending or running run cancelled, as stored now; a settled run is left as it is.</summary>
     public Task<RunInfo?> MarkCancelledAsync(string runId) =>

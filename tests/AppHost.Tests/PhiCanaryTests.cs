@@ -111,6 +111,9 @@ public sealed class PhiCanaryTests : IAsyncLifetime
             }
             await evaluator.ExportRunAsync(new ExportRunRequest { RunId = id, Format = "csv", Content = "records" });
         }
+        // A records search is note text too: it finds the notes (Arabic letters for Persian ones) and shows nowhere else.
+        var found = await evaluator.ListRunRecordsAsync(new ListRunRecordsRequest { RunId = run.RunId, Query = PersianCanary.Replace('ک', 'ك') });
+        Assert.Equal(6, found.Total);
         var tried = await evaluator.ExtractAsync(new ExtractRequest { Text = $"بیمار درد دارد {PersianCanary}", Language = "fa", Strategy = "translate-first" });
         Assert.NotEmpty(tried.Features);
 
@@ -126,6 +129,11 @@ public sealed class PhiCanaryTests : IAsyncLifetime
             () => evaluator.StartRunAsync(new StartRunRequest { DatasetId = Canary.ToLowerInvariant() }).ResponseAsync,
             () => evaluator.StartRunAsync(new StartRunRequest { DatasetId = "phi-canary", EngineProfile = Canary }).ResponseAsync,
             () => evaluator.GetDatasetAsync(new GetDatasetRequest { DatasetId = PersianCanary }).ResponseAsync,
+            () => evaluator.ListRunRecordsAsync(new ListRunRecordsRequest { RunId = run.RunId, Query = $"{PersianCanary}\n{Canary}" }).ResponseAsync,
+            () => evaluator.ListRunRecordsAsync(new ListRunRecordsRequest { RunId = run.RunId, Query = string.Concat(Enumerable.Repeat(Canary, 20)) }).ResponseAsync,
+            () => evaluator.ListRunRecordsAsync(new ListRunRecordsRequest { RunId = run.RunId, Query = Canary, Outcomes = { Outcome.FalsePositive } }).ResponseAsync,
+            () => evaluator.UpdateRunTagsAsync(new UpdateRunTagsRequest { RunId = run.RunId, Add = { PersianCanary } }).ResponseAsync,
+            () => evaluator.StartRunAsync(new StartRunRequest { DatasetId = "phi-canary", Tags = { $"{Canary} {Canary}" } }).ResponseAsync,
         };
         foreach (var call in misplaced)
         {

@@ -315,6 +315,44 @@ public sealed class CliTests(FakeEvaluatorServer server) : IClassFixture<FakeEva
     }
 
     [Fact]
+    public async Task Runs_records_passes_outcome_and_search_filters()
+    {
+        var (a, _) = await TwoCompletedRunsAsync("filtered-records");
+
+        AssertOk(await RunAsync("runs", "records", a, "--feature", "pain", "--outcome", "fp,FN", "--outcome", "tp", "--search", "بیمار درد"));
+        var request = server.State.LastRecordsRequest!;
+        Assert.Equal(("pain", "بیمار درد"), (request.FeatureKey, request.Query));
+        Assert.Equal([Outcome.FalsePositive, Outcome.FalseNegative, Outcome.TruePositive], request.Outcomes);
+
+        var bad = await RunAsync("runs", "records", a, "--feature", "pain", "--outcome", "maybe");
+        Assert.Equal(ExitCodes.Usage, bad.Exit);
+        Assert.Contains("--outcome takes tp, fp, fn or tn", bad.Err);
+    }
+
+    [Fact]
+    public async Task Runs_start_tags_runs_runs_tag_changes_them_and_runs_list_filters_by_tag()
+    {
+        Seed("tagged-runs", 4);
+        var started = await RunAsync("runs", "start", "--dataset", "tagged-runs", "--strategy", "both", "--tag", "Paper-v1", "--tag", "night,baseline", "--json");
+        AssertOk(started);
+        var run = JsonParser.Default.Parse<RunInfo>(started.Out);
+        Assert.Equal(["paper-v1", "night", "baseline"], run.Tags);
+
+        var tagged = await RunAsync("runs", "tag", run.RunId, "rerun", "--remove", "night,baseline");
+        AssertOk(tagged);
+        Assert.Contains($"run {run.RunId}: paper-v1, rerun", tagged.Out);
+        var show = await RunAsync("runs", "show", run.RunId);
+        Assert.Matches(@"tags\s+paper-v1, rerun", show.Out);
+
+        var listed = JsonParser.Default.Parse<ListRunsResponse>((await RunAsync("runs", "list", "--tag", "rerun", "--json")).Out);
+        Assert.Equal([run.RunId], listed.Runs.Select(r => r.RunId));
+
+        var nothing = await RunAsync("runs", "tag", run.RunId);
+        Assert.Equal(ExitCodes.Usage, nothing.Exit);
+        Assert.Contains("name tags to add, or --remove some", nothing.Err);
+    }
+
+    [Fact]
     public async Task Status_exits_0_when_healthy_and_2_when_a_component_is_unhealthy()
     {
         var healthy = await RunAsync("status");

@@ -55,6 +55,9 @@ public sealed class FakeState
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
+    /// <summary>The last ListRunRecords request (its filters).</summary>
+    public ListRunRecordsRequest? LastRecordsRequest { get; set; }
+
     /// <summary>Runs started on this dataset never get past their first record.</summary>
     public const string SlowDataset = "slow";
 
@@ -187,6 +190,7 @@ public sealed class FakeEvaluator(FakeState state) : Evaluator.EvaluatorBase
             State = RunState.Pending,
             Total = 4,
             Label = request.Label,
+            Tags = { request.Tags.Select(t => t.ToLowerInvariant()).Distinct() },
             Concurrency = request.Concurrency,
             ExcludeMissing = request.ExcludeMissing,
             ExtractorEngine = new Contracts.Common.V1.EngineInfo { Engine = "rules", ModelId = "rules-v1" },
@@ -215,7 +219,9 @@ public sealed class FakeEvaluator(FakeState state) : Evaluator.EvaluatorBase
     {
         state.Calls.Enqueue(nameof(ListRuns));
         var response = new ListRunsResponse();
-        response.Runs.AddRange(state.Runs.Values.Where(r => request.DatasetId.Length == 0 || r.DatasetId == request.DatasetId).OrderBy(r => r.RunId, StringComparer.Ordinal));
+        response.Runs.AddRange(state.Runs.Values
+            .Where(r => (request.DatasetId.Length == 0 || r.DatasetId == request.DatasetId) && (request.Tag.Length == 0 || r.Tags.Contains(request.Tag)))
+            .OrderBy(r => r.RunId, StringComparer.Ordinal));
         return Task.FromResult(response);
     }
 
@@ -228,6 +234,17 @@ public sealed class FakeEvaluator(FakeState state) : Evaluator.EvaluatorBase
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"run '{run.RunId}' is running; cancel it first, then delete it"));
         }
         return Task.FromResult(new DeleteRunResponse { Deleted = state.Runs.TryRemove(request.RunId, out _) });
+    }
+
+    public override Task<RunInfo> UpdateRunTags(UpdateRunTagsRequest request, ServerCallContext context)
+    {
+        state.Calls.Enqueue(nameof(UpdateRunTags));
+        var run = Run(request.RunId).Clone();
+        var tags = run.Tags.Where(t => !request.Remove.Contains(t)).Concat(request.Add.Select(t => t.ToLowerInvariant())).Distinct().ToArray();
+        run.Tags.Clear();
+        run.Tags.AddRange(tags);
+        state.Runs[run.RunId] = run;
+        return Task.FromResult(run);
     }
 
     public override Task<RunInfo> CancelRun(CancelRunRequest request, ServerCallContext context)
@@ -324,6 +341,7 @@ public sealed class FakeEvaluator(FakeState state) : Evaluator.EvaluatorBase
     public override Task<ListRunRecordsResponse> ListRunRecords(ListRunRecordsRequest request, ServerCallContext context)
     {
         state.Calls.Enqueue(nameof(ListRunRecords));
+        state.LastRecordsRequest = request;
         Run(request.RunId);
         var response = new ListRunRecordsResponse { Total = 4 };
         response.Records.Add(new RecordPrediction

@@ -1,5 +1,6 @@
 using System.Net;
 using ClinicalAspire.Contracts.Evaluator.V1;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -87,7 +88,7 @@ public sealed class ResearchFlowTests(BrowserStackFixture stack, ITestOutputHelp
     }
 
     [Fact]
-    public async Task A_confusion_cell_opens_its_records_and_the_exports_carry_notes_and_settings()
+    public async Task A_confusion_cell_opens_its_records_filters_and_search_narrow_them_a_no_shows_its_cue_a_tag_finds_the_run_and_exports_carry_notes()
     {
         // One label flipped on purpose: the rule engine finds pain where the label says none, a false positive.
         var lines = File.ReadAllLines(PageHelpers.DemoSubset(12, "browser-errors.jsonl"));
@@ -102,7 +103,7 @@ public sealed class ResearchFlowTests(BrowserStackFixture stack, ITestOutputHelp
         var run = await evaluator.StartRunAsync(new StartRunRequest { DatasetId = "browser-errors", Strategy = "direct" });
 
         var page = await stack.NewPageAsync();
-        await page.StepsAsync(nameof(A_confusion_cell_opens_its_records_and_the_exports_carry_notes_and_settings), async () =>
+        await page.StepsAsync(nameof(A_confusion_cell_opens_its_records_filters_and_search_narrow_them_a_no_shows_its_cue_a_tag_finds_the_run_and_exports_carry_notes), async () =>
         {
             await page.GotoInteractiveAsync($"runs/{run.RunId}");
             await page.Locator("[data-testid=run-progress][data-state=completed]").WaitForAsync(new() { Timeout = 240_000 });
@@ -124,6 +125,52 @@ public sealed class ResearchFlowTests(BrowserStackFixture stack, ITestOutputHelp
             await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=records-table] [data-testid=record-row]').length === 1");
             Assert.Equal(1, await rows.CountAsync());
             await page.ShotAsync("24-confusion-cell-records");
+
+            // The cell's filter is the FP button's, pressed; TN from the keyboard adds the true negatives.
+            Assert.Equal("true", await page.ByTestId("outcome-fp").GetAttributeAsync("aria-pressed"));
+            var tn = int.Parse((await page.ByTestId("cm-tn").InnerTextAsync()).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(tn, 1, 11);
+            await page.ByTestId("outcome-tn").FocusAsync();
+            await page.Keyboard.PressAsync("Space");
+            await page.WaitForFunctionAsync($"() => document.querySelectorAll('[data-testid=records-table] [data-testid=record-row]').length === {1 + tn}");
+            Assert.Equal("true", await page.ByTestId("outcome-tn").GetAttributeAsync("aria-pressed"));
+            Assert.Equal("true", await page.ByTestId("outcome-fp").GetAttributeAsync("aria-pressed"));
+            await page.ShotAsync("25-outcome-filters");
+
+            // The search, with Persian ک for the note's Arabic ك, finds the one note; it stays out of the address.
+            await page.ReloadAsync();
+            await page.WaitForInteractiveAsync();
+            await page.Locator("[data-testid=records-table] [data-testid=record-row]").First.WaitForAsync();
+            await page.ByTestId("records-search").PressSequentiallyAsync("اشتهاش کور");
+            await page.WaitForFunctionAsync("() => { const rows = document.querySelectorAll('[data-testid=records-table] [data-testid=record-row]'); return rows.length === 1 && rows[0].dataset.recordId === 'demo-0004'; }");
+            Assert.DoesNotContain("%", new Uri(page.Url).Query, StringComparison.Ordinal);
+            await page.Locator("[data-testid=record-row][data-record-id=demo-0004] [data-testid=record-open]").ClickAsync();
+
+            // A "no" says why: the struck mention with its reason in words, the cue, the legend.
+            var struck = page.Locator("[data-testid=record-detail] [data-testid=discounted-mark]");
+            await struck.First.WaitForAsync();
+            var reasons = await page.Locator("[data-testid=record-detail] [data-testid=discounted-reason]").AllInnerTextsAsync();
+            Assert.NotEmpty(reasons);
+            Assert.All(reasons, r => Assert.Contains(r, new[] { "negated", "resolved", "in the past", "hypothetical", "someone else" }));
+            Assert.NotEqual("none", await struck.First.EvaluateAsync<string>("e => getComputedStyle(e).textDecorationLine"));
+            Assert.NotEmpty(await page.Locator("[data-testid=record-detail] [data-testid=feature-cue]").AllInnerTextsAsync());
+            await page.ByTestId("discounted-legend").WaitForAsync();
+            await page.ByTestId("record-detail").ScrollIntoViewIfNeededAsync();
+            await page.ShotAsync("26-discounted-cue");
+            await page.ByTestId("record-detail").ScreenshotAsync(new() { Path = BrowserStackFixture.Screenshot("26-discounted-cue-record") });
+            var axe = await page.RunAxe();
+            Assert.Empty(axe.Violations.Where(v => v.Impact is "critical" or "serious").Select(v => $"{v.Id}: {v.Nodes.FirstOrDefault()?.Html}"));
+
+            // A tag added from the keyboard, then the run found by it on /runs.
+            await page.ByTestId("run-tag-input").FillAsync("browser-flow");
+            await page.ByTestId("run-tag-input").PressAsync("Enter");
+            await page.Locator("[data-testid=run-tags-line] [data-testid=run-tag][data-tag=browser-flow]").WaitForAsync();
+            await page.GotoInteractiveAsync("runs?tag=browser-flow");
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=run-row]').length === 1");
+            Assert.EndsWith($"runs/{run.RunId}", await page.Locator("[data-testid=run-row] [data-testid=run-link]").GetAttributeAsync("href"), StringComparison.Ordinal);
+            await page.ShotAsync("27-runs-by-tag");
+            await page.GoBackAsync();
+            await page.WaitForInteractiveAsync();
 
             var records = await page.RunAndWaitForDownloadAsync(() => page.ByTestId("export-records-csv").ClickAsync());
             var path = Path.Combine(BrowserStackFixture.OutputDirectory, "errors-" + records.SuggestedFilename);

@@ -25,6 +25,10 @@ public sealed class FakeEvaluator : Evaluator.EvaluatorClient
     public Func<CompareRunsRequest, CompareRunsResponse> OnCompareRuns { get; set; } = _ => new CompareRunsResponse();
     public Func<ListRunsRequest, ListRunsResponse> OnListRuns { get; set; } = _ => new ListRunsResponse();
     public List<string> DeletedRuns { get; } = [];
+    public List<UpdateRunTagsRequest> TagUpdates { get; } = [];
+
+    /// <summary>The run after a tag change (by default a run with the added tags only).</summary>
+    public Func<UpdateRunTagsRequest, RunInfo> OnUpdateRunTags { get; set; } = request => new RunInfo { RunId = request.RunId, Tags = { request.Add } };
 
     public List<StartRunRequest> StartedRuns { get; } = [];
     public List<StartMatrixRequest> StartedMatrices { get; } = [];
@@ -95,6 +99,12 @@ public sealed class FakeEvaluator : Evaluator.EvaluatorClient
     {
         DeletedRuns.Add(request.RunId);
         return Unary(() => new DeleteRunResponse { Deleted = true });
+    }
+
+    public override AsyncUnaryCall<RunInfo> UpdateRunTagsAsync(UpdateRunTagsRequest request, CallOptions options)
+    {
+        TagUpdates.Add(request);
+        return Unary(() => OnUpdateRunTags(request));
     }
 
     public override AsyncUnaryCall<ExtractResponse> ExtractAsync(ExtractRequest request, CallOptions options) => Unary(() => ExtractNote(request));

@@ -19,6 +19,36 @@ public sealed class InputLimitsTests
     [InlineData("", false)]
     public void Ids_have_a_safe_character_set(string id, bool ok) => Assert.Equal(ok, InputLimits.IsId(id));
 
+    [Theory]
+    [InlineData("paper-v1", true)]
+    [InlineData("Night:2", true)]
+    [InlineData("a.b_c", true)]
+    [InlineData("-lead", false)]
+    [InlineData("two words", false)]
+    [InlineData("تب", false)]
+    [InlineData("", false)]
+    [InlineData("x23456789012345678901234567890123", false)]
+    public void Tags_are_short_with_a_safe_character_set(string tag, bool ok) => Assert.Equal(ok, InputLimits.Tag(tag, "tag") is null);
+
+    [Fact]
+    public void A_tag_list_is_bounded_and_kept_as_a_lower_case_set_in_first_seen_order()
+    {
+        Assert.Equal("tags has 17 entries; at most 16", InputLimits.TagList(Enumerable.Range(0, 17).Select(i => $"t{i}").ToArray(), "tags"));
+        Assert.Equal($"tags[1] must be {InputLimits.TagRule}", InputLimits.TagList(["ok", "CANARY tag"], "tags"));
+        Assert.Null(InputLimits.TagList(["B", "a", "b"], "tags"));
+        Assert.Equal(["b", "a"], InputLimits.Tags(["B", "a", "b"]));
+    }
+
+    [Fact]
+    public void A_search_is_one_bounded_line_and_may_carry_direction_marks()
+    {
+        Assert.Null(InputLimits.Query("\u200Fمی\u200Cکند\u200F", "query"));
+        Assert.Null(InputLimits.Query(new string('x', 200), "query"));
+        Assert.Equal("query is 201 characters; at most 200", InputLimits.Query(new string('x', 201), "query"));
+        Assert.StartsWith("query has a control character", InputLimits.Query("CANARY\nsecond", "query"), StringComparison.Ordinal);
+        Assert.StartsWith("query has an unpaired surrogate", InputLimits.Query("CANARY\uD800", "query"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Problems_name_the_field_and_the_rule_and_never_the_value()
     {

@@ -61,6 +61,11 @@ public sealed class FakeExtractor : Extractor.ExtractorBase, IAsyncDisposable
         var pain = request.Text.Contains("درد", StringComparison.Ordinal);
         response.Features.Add(new FeatureResult { Key = "pain", Value = pain ? FeatureValue.True : FeatureValue.False });
         response.Features.Add(new FeatureResult { Key = "fever", Value = FeatureValue.False });
+        if (Negated(request.Text, "تب ندارد") is { } denied)
+        {
+            // A denied fever: the mention and the cue that discounted it, in code points (the rule engine's shape).
+            response.Features[1].Discounted.Add(denied);
+        }
         response.Profile = string.IsNullOrEmpty(request.Profile) ? "default" : request.Profile;
         if (request.IncludeRawOutput)
         {
@@ -77,6 +82,22 @@ public sealed class FakeExtractor : Extractor.ExtractorBase, IAsyncDisposable
             }
         }
         return response;
+    }
+
+    /// <summary>"تب ندارد" found in the note: the mention "تب", negated by the cue "ندارد", in code point offsets.</summary>
+    private static Evidence? Negated(string text, string phrase)
+    {
+        var at = text.IndexOf(phrase, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+        var start = text[..at].EnumerateRunes().Count();
+        return new Evidence
+        {
+            Start = start, End = start + 2, Quote = "تب", Source = "text", Status = "negated",
+            Cue = new Evidence { Start = start + 3, End = start + phrase.Length, Quote = "ندارد", Source = "text" },
+        };
     }
 
     /// <summary>The profiles this Extractor reports (a real one reads them from Profiles:File).</summary>
