@@ -95,8 +95,10 @@ public sealed record PlacedLabel(double X, double Y, string Text, Box Box, bool 
 
 /// <summary>
 /// Places every point's text where it overlaps no other text, no point and stays inside the chart: beside the point
-/// when there is room, otherwise at the nearest free place with a leader line (so a dozen features on one spot each
-/// keep a readable name instead of one unlabelled dot). Greedy, in the points' order; deterministic.
+/// when there is room, otherwise one line further up or down in a column beside it, joined by a leader line (so a
+/// dozen features on one spot become a readable list fanning out from that spot instead of one unlabelled dot).
+/// Columns fill row by row before the next, further one is used, and no leader line may cross a label, so the lines
+/// run beside the labels, not through them. Greedy, in the points' order; deterministic.
 /// </summary>
 public static class ChartLabels
 {
@@ -104,51 +106,95 @@ public static class ChartLabels
 
     public const double LineHeight = 13;
 
+    /// <summary>Horizontal distances of the label columns from the point's side (the first is right beside it).</summary>
+    private static readonly double[] Columns = [0, 14, 40, 80, 140, 220];
+
+    private const int Rows = 30;
+
     public static IReadOnlyList<PlacedLabel> Place(IReadOnlyList<LabelRequest> points, Box bounds, double markerRadius)
     {
         var obstacles = points.Select(p => new Box(p.X - markerRadius - 1, p.Y - markerRadius - 1, 2 * markerRadius + 2, 2 * markerRadius + 2)).ToList();
         var placed = new List<PlacedLabel>(points.Count);
+        var labels = new List<Box>(points.Count);
+        var leaders = new List<((double X, double Y) From, (double X, double Y) To)>();
+        var gap = markerRadius + 3;
         foreach (var point in points)
         {
             var width = Charts.TextWidth(point.Text, FontSize);
-            var chosen = Candidates(point, width, markerRadius)
-                .Select(c => (Box: c, Distance: Distance(point, c)))
-                .OrderBy(c => c.Distance)
+            // Above or below a point fits a lone point among neighbours; in a crowd it would sit across the leader lines.
+            var crowded = points.Count(p => !ReferenceEquals(p, point) && Math.Abs(p.X - point.X) < 2 * gap && Math.Abs(p.Y - point.Y) < 2 * gap) > 0;
+            var chosen = Candidates(point, width, gap, crowded)
+                .OrderBy(c => c.Cost)
                 .Select(c => c.Box)
                 .Where(box => box.Within(bounds) && !obstacles.Any(box.Overlaps))
+                .Where(box => !leaders.Any(line => Crosses(line.From, line.To, box))
+                    && !(Distance(point, box) > gap + 2 && labels.Any(label => Crosses((point.X, point.Y), box.Nearest(point.X, point.Y), label))))
                 .Select(box => (Box?)box)
                 .FirstOrDefault();
             // Nowhere free (a chart far too small): beside the point all the same, never dropped.
-            var at = chosen ?? Clamp(new Box(point.X + markerRadius + 3, point.Y - LineHeight / 2, width, LineHeight), bounds);
+            var at = chosen ?? Clamp(new Box(point.X + gap, point.Y - LineHeight / 2, width, LineHeight), bounds);
+            var leader = Distance(point, at) > gap + 2;
             obstacles.Add(at);
-            placed.Add(new PlacedLabel(point.X, point.Y, point.Text, at, Distance(point, at) > (markerRadius + 3) * 1.5));
+            labels.Add(at);
+            if (leader)
+            {
+                leaders.Add(((point.X, point.Y), at.Nearest(point.X, point.Y)));
+            }
+            placed.Add(new PlacedLabel(point.X, point.Y, point.Text, at, leader));
         }
         return placed;
     }
 
-    private static IEnumerable<Box> Candidates(LabelRequest point, double width, double radius)
+    private static IEnumerable<(Box Box, double Cost)> Candidates(LabelRequest point, double width, double gap, bool crowded)
     {
-        var gap = radius + 3;
         var h = LineHeight;
-        // Beside the point: right, left, above, below and the four corners.
-        yield return new Box(point.X + gap, point.Y - h / 2, width, h);
-        yield return new Box(point.X - gap - width, point.Y - h / 2, width, h);
-        yield return new Box(point.X - width / 2, point.Y - gap - h, width, h);
-        yield return new Box(point.X - width / 2, point.Y + gap, width, h);
-        yield return new Box(point.X + gap, point.Y - gap - h, width, h);
-        yield return new Box(point.X + gap, point.Y + gap, width, h);
-        yield return new Box(point.X - gap - width, point.Y - gap - h, width, h);
-        yield return new Box(point.X - gap - width, point.Y + gap, width, h);
-        // Further away, in a column on either side, one line apart: joined to the point by a leader line.
-        foreach (var dx in new[] { 14.0, 40, 80, 140, 220 })
+        for (var column = 0; column < Columns.Length; column++)
         {
-            for (var row = -30; row <= 30; row++)
+            var dx = gap + Columns[column];
+            for (var row = -Rows; row <= Rows; row++)
             {
                 var y = point.Y - h / 2 + row * (h + 1);
-                yield return new Box(point.X + gap + dx, y, width, h);
-                yield return new Box(point.X - gap - dx - width, y, width, h);
+                var cost = column * 20 + Math.Abs(row);
+                yield return (new Box(point.X + dx, y, width, h), cost);
+                yield return (new Box(point.X - dx - width, y, width, h), cost + 0.25);
             }
         }
+        if (!crowded)
+        {
+            yield return (new Box(point.X - width / 2, point.Y - gap - h, width, h), 0.5);
+            yield return (new Box(point.X - width / 2, point.Y + gap, width, h), 0.6);
+        }
+    }
+
+    /// <summary>Does the segment from <paramref name="a"/> to <paramref name="b"/> pass through the box (Liang–Barsky, its edges excluded)?</summary>
+    private static bool Crosses((double X, double Y) a, (double X, double Y) b, Box box)
+    {
+        double t0 = 0, t1 = 1, dx = b.X - a.X, dy = b.Y - a.Y;
+        foreach (var (p, q) in new[] { (-dx, a.X - box.X - 0.5), (dx, box.Right - 0.5 - a.X), (-dy, a.Y - box.Y - 0.5), (dy, box.Bottom - 0.5 - a.Y) })
+        {
+            if (p == 0)
+            {
+                if (q < 0)
+                {
+                    return false;
+                }
+                continue;
+            }
+            var t = q / p;
+            if (p < 0)
+            {
+                t0 = Math.Max(t0, t);
+            }
+            else
+            {
+                t1 = Math.Min(t1, t);
+            }
+            if (t0 > t1)
+            {
+                return false;
+            }
+        }
+        return t0 < t1;
     }
 
     private static double Distance(LabelRequest point, Box box)
