@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Xml.Linq;
+using ClinicalAspire.Contracts.Evaluator.V1;
 using Microsoft.Playwright;
 
 namespace ClinicalAspire.Dashboard.BrowserTests;
@@ -83,6 +84,34 @@ public sealed class ChartBrowserTests(BrowserStackFixture stack)
             });
             await page.Context.CloseAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_compare_link_of_six_runs_goes_live_with_one_bar_per_run_and_feature()
+    {
+        // Six runs' metrics are what the prerendered page hands to the circuit: more than SignalR's default message.
+        await stack.DemoDatasetAsync("browser-six", 12);
+        var evaluator = new Evaluator.EvaluatorClient(stack.Channel("evaluator"));
+        var ids = new List<string>();
+        foreach (var strategy in new[] { "direct", "translate-first", "direct", "translate-first", "direct", "translate-first" })
+        {
+            var run = await evaluator.StartRunAsync(new StartRunRequest { DatasetId = "browser-six", Strategy = strategy, Label = $"six {ids.Count + 1}" });
+            await stack.FinishedAsync(run.RunId);
+            ids.Add(run.RunId);
+        }
+
+        var page = await stack.NewPageAsync();
+        await page.StepsAsync("compare-six", async () =>
+        {
+            await page.GotoInteractiveAsync($"compare?runs={string.Join(",", ids)}");
+            Assert.Equal(6, await page.Locator("[data-testid=study-table] [data-testid=study-row]").CountAsync());
+            var chart = page.Locator("#compare-chart-svg");
+            Assert.Equal(6, await chart.Locator("[data-testid=chart-legend]").CountAsync());
+            Assert.Equal(6, await chart.Locator("[data-testid=chart-ci]").CountAsync());
+            var features = await chart.Locator("[data-testid=chart-group]:not([data-feature=median])").CountAsync();
+            Assert.Equal(features * 6, await chart.Locator("[data-testid=chart-group]:not([data-feature=median]) [data-testid=chart-bar]").CountAsync());
+            await page.ByTestId("compare-chart").ScreenshotAsync(new() { Path = BrowserStackFixture.Screenshot("28-compare-six-runs-chart") });
+        });
     }
 
     private static async Task<Drawn> DrawnAsync(IPage page, string selector) =>

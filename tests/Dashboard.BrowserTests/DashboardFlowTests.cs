@@ -213,12 +213,7 @@ public sealed class DashboardFlowTests(BrowserStackFixture stack, ITestOutputHel
     [Fact]
     public async Task Two_profiles_chosen_in_New_run_fill_in_one_study_table_live()
     {
-        var evaluator = new Evaluator.EvaluatorClient(stack.Channel("evaluator"));
-        await evaluator.ImportDatasetAsync(new ImportDatasetRequest
-        {
-            DatasetId = "browser-matrix", Format = "jsonl", Replace = true,
-            Content = Google.Protobuf.ByteString.CopyFromUtf8(File.ReadAllText(PageHelpers.DemoSubset(20, "browser-matrix.jsonl"))),
-        });
+        await stack.DemoDatasetAsync("browser-matrix", 20);
         var page = await stack.NewPageAsync();
         await page.StepsAsync("Two_profiles_chosen_in_New_run_fill_in_one_study_table_live", async () =>
         {
