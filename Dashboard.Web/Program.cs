@@ -17,7 +17,10 @@ builder.AddServiceDefaults();
 builder.AddGrpcServiceClient<Evaluator.EvaluatorClient>("evaluator", sendClientKey: false)
     .AddEvaluatorCredentials(builder.Configuration["Auth:ClientKey"]);
 
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// A direct load hands the prerendered page's state to the circuit in its first message: a comparison of up to 16
+// runs' metrics (~5 KB a run once protected). SignalR's 32 KB default refused six runs, and the page never went live.
+builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+    .AddHubOptions(options => options.MaximumReceiveMessageSize = 256 * 1024);
 builder.Services.AddRadzenComponents();
 builder.Services.AddHostedService<PageWarmup>();
 

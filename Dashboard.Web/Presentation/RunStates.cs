@@ -28,6 +28,14 @@ public static class RunStates
         _ => BadgeStyle.Light,
     };
 
+    /// <summary>
+    /// Can a feature of this run go without an answer? A language model's unreadable or cut answer can; the embedded
+    /// rule engine always answers. Whatever did go missing counts, whichever engine it was.
+    /// </summary>
+    public static bool CanMiss(RunInfo run) =>
+        run.Metrics?.Features.Any(f => f.Missing > 0) == true
+        || run.ExtractorEngine is { Engine.Length: > 0 } engine && engine.Engine != "rules";
+
     /// <summary>"rules rules-v3" / "onnx Qwen2.5-7B (cuda)".</summary>
     public static string Engine(EngineInfo? engine)
     {

@@ -213,12 +213,7 @@ public sealed class DashboardFlowTests(BrowserStackFixture stack, ITestOutputHel
     [Fact]
     public async Task Two_profiles_chosen_in_New_run_fill_in_one_study_table_live()
     {
-        var evaluator = new Evaluator.EvaluatorClient(stack.Channel("evaluator"));
-        await evaluator.ImportDatasetAsync(new ImportDatasetRequest
-        {
-            DatasetId = "browser-matrix", Format = "jsonl", Replace = true,
-            Content = Google.Protobuf.ByteString.CopyFromUtf8(File.ReadAllText(PageHelpers.DemoSubset(20, "browser-matrix.jsonl"))),
-        });
+        await stack.DemoDatasetAsync("browser-matrix", 20);
         var page = await stack.NewPageAsync();
         await page.StepsAsync("Two_profiles_chosen_in_New_run_fill_in_one_study_table_live", async () =>
         {
@@ -256,28 +251,10 @@ public sealed class DashboardFlowTests(BrowserStackFixture stack, ITestOutputHel
     [Fact]
     public async Task A_finished_run_of_the_studys_size_opens_with_its_table_and_records()
     {
-        // 1,221 records (the study's size): the demo notes varied so that no two are identical.
-        var demo = File.ReadLines(Path.Combine(PageHelpers.RepositoryRoot(), "data", "demo", "demo.jsonl")).Where(l => l.Length > 0).ToArray();
-        var lines = Enumerable.Range(0, 1221).Select(i =>
-        {
-            var record = System.Text.Json.Nodes.JsonNode.Parse(demo[i % demo.Length])!.AsObject();
-            record["id"] = $"study-{i:D4}";
-            record["text"] = $"{record["text"]} ({i})";
-            return record.ToJsonString();
-        });
         var evaluator = new Evaluator.EvaluatorClient(stack.Channel("evaluator"));
-        await evaluator.ImportDatasetAsync(new ImportDatasetRequest
-        {
-            DatasetId = "study-size", Format = "jsonl", Replace = true,
-            Content = Google.Protobuf.ByteString.CopyFromUtf8(string.Join('\n', lines)),
-        });
+        await stack.StudySizeDatasetAsync("study-size");
         var run = await evaluator.StartRunAsync(new StartRunRequest { DatasetId = "study-size", Strategy = "direct" });
-        using (var watch = evaluator.WatchRun(new WatchRunRequest { RunId = run.RunId }))
-        {
-            await foreach (var _ in watch.ResponseStream.ReadAllAsync())
-            {
-            }
-        }
+        await stack.FinishedAsync(run.RunId);
 
         var (firstRender, timing) = await RunPageTiming.MeasureAsync(stack, run.RunId, "1,221-record finished run page", output, screenshot: "10-study-size-run");
         Assert.True(firstRender < TimeSpan.FromSeconds(10), timing);

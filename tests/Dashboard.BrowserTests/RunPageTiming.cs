@@ -5,15 +5,13 @@ using Xunit.Abstractions;
 namespace ClinicalAspire.Dashboard.BrowserTests;
 
 /// <summary>
-/// Opens a finished run's page in fresh browser contexts (no cache) and records how long the user waits:
-/// first byte, first contentful paint, the per-feature table on screen, the page interactive, and Chromium's
-/// JS heap for it. The first open also pays for the server's cold paths; the median of the later opens is
+/// Opens a page in fresh browser contexts (no cache), as a shared link or a new tab does, and records how long the
+/// user waits: first byte, first contentful paint, the page's main content on screen, the page interactive, and
+/// Chromium's JS heap for it. The first open also pays for the server's cold paths; the median of the later opens is
 /// what a user of a running dashboard sees.
 /// </summary>
-internal static class RunPageTiming
+internal static class PageTiming
 {
-    private const int Opens = 6;
-
     private const string NavigationScript = """
         (() => {
             const n = performance.getEntriesByType('navigation')[0];
@@ -23,40 +21,54 @@ internal static class RunPageTiming
         })()
         """;
 
-    private sealed record Open(double FirstByte, double FirstPaint, double TableShown, double Interactive, double HeapMb);
+    public sealed record Open(double FirstByte, double FirstPaint, double Shown, double Interactive, double HeapMb);
 
-    /// <summary>Returns the median time until the per-feature table was on screen (warm opens), and the report line.</summary>
-    public static async Task<(TimeSpan TableShown, string Report)> MeasureAsync(
-        BrowserStackFixture stack, string runId, string what, ITestOutputHelper output, string? screenshot = null)
+    /// <summary>The opens (the first, then the later ones) and the report line; <paramref name="shown"/> names what "shown" waits for.</summary>
+    public static async Task<(Open First, Open Median, string Report)> MeasureAsync(BrowserStackFixture stack, string path, string ready, string shown,
+        string what, ITestOutputHelper output, string? screenshot = null, int opens = 6)
     {
-        var opens = new List<Open>();
-        for (var attempt = 1; attempt <= Opens; attempt++)
+        var measured = new List<Open>();
+        for (var attempt = 1; attempt <= opens; attempt++)
         {
             var page = await stack.NewPageAsync();
             var clock = Stopwatch.StartNew();
-            await page.GotoAsync($"runs/{runId}", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
-            await page.ByTestId("feature-row").Nth(12).WaitForAsync();
-            var tableShown = clock.Elapsed.TotalMilliseconds;
+            await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+            await page.Locator(ready).WaitForAsync();
+            var shownAt = clock.Elapsed.TotalMilliseconds;
             await page.WaitForInteractiveAsync();
             var interactive = clock.Elapsed.TotalMilliseconds;
             var n = await page.EvaluateAsync<double[]>(NavigationScript);
-            opens.Add(new Open(n[0], n[1], tableShown, interactive, n[2]));
-            if (attempt == Opens && screenshot is not null)
+            measured.Add(new Open(n[0], n[1], shownAt, interactive, n[2]));
+            if (attempt == opens && screenshot is not null)
             {
                 await page.ShotAsync(screenshot);
             }
             await page.Context.CloseAsync();
         }
 
-        var cold = opens[0];
-        var warm = opens.Skip(1).ToList();
+        var cold = measured[0];
+        var warm = measured.Skip(1).ToList();
         double Median(Func<Open, double> value) => warm.Select(value).Order().ElementAt(warm.Count / 2);
+        var median = new Open(Median(o => o.FirstByte), Median(o => o.FirstPaint), Median(o => o.Shown), Median(o => o.Interactive), Median(o => o.HeapMb));
         var report = $"{what}: first open: first byte {cold.FirstByte:0} ms, first contentful paint {cold.FirstPaint:0} ms, " +
-            $"table shown {cold.TableShown:0} ms, interactive {cold.Interactive:0} ms; median of {warm.Count} later opens: " +
-            $"first byte {Median(o => o.FirstByte):0} ms, first contentful paint {Median(o => o.FirstPaint):0} ms, " +
-            $"table shown {Median(o => o.TableShown):0} ms, interactive {Median(o => o.Interactive):0} ms, JS heap {Median(o => o.HeapMb):0.0} MB";
+            $"{shown} {cold.Shown:0} ms, interactive {cold.Interactive:0} ms; median of {warm.Count} later opens: " +
+            $"first byte {median.FirstByte:0} ms, first contentful paint {median.FirstPaint:0} ms, " +
+            $"{shown} {median.Shown:0} ms, interactive {median.Interactive:0} ms, JS heap {median.HeapMb:0.0} MB";
         output.WriteLine(report);
-        PageHelpers.Record($"run {runId}: {report}");
-        return (TimeSpan.FromMilliseconds(Median(o => o.TableShown)), report);
+        PageHelpers.Record($"{path}: {report}");
+        return (cold, median, report);
+    }
+}
+
+/// <summary>A finished run's page, timed until its per-feature table is on screen.</summary>
+internal static class RunPageTiming
+{
+    /// <summary>Returns the median time until the per-feature table was on screen (warm opens), and the report line.</summary>
+    public static async Task<(TimeSpan TableShown, string Report)> MeasureAsync(
+        BrowserStackFixture stack, string runId, string what, ITestOutputHelper output, string? screenshot = null)
+    {
+        var (_, median, report) = await PageTiming.MeasureAsync(stack, $"runs/{runId}", "[data-testid=feature-row] >> nth=12", "table shown",
+            what, output, screenshot);
+        return (TimeSpan.FromMilliseconds(median.Shown), report);
     }
 }

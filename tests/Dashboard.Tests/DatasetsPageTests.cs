@@ -57,6 +57,13 @@ public class DatasetsPageTests : DashboardContext
         var preview = cut.Find("[data-testid=upload-preview] [data-testid=dataset-record]");
         Assert.Equal("rtl", preview.QuerySelector("[data-testid=dataset-note]")!.GetAttribute("dir"));
         Assert.Single(preview.QuerySelectorAll("[data-testid=label-true]"));
+        // The "no" shows too, apart from the "yes" in words and by its mark, not by colour alone.
+        var no = Assert.Single(preview.QuerySelectorAll("[data-testid=labels-no] [data-testid=label-false]"));
+        Assert.Equal("pain", no.GetAttribute("data-feature"));
+        Assert.Equal("✗ Pain", no.TextContent);
+        Assert.StartsWith("Yes:", preview.QuerySelector("[data-testid=labels-yes]")!.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("No:", preview.QuerySelector("[data-testid=labels-no]")!.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Equal("✓ Fever", preview.QuerySelector("[data-testid=label-true]")!.TextContent);
         Assert.Empty(Evaluator.Imported);
 
         cut.Find("[data-testid=upload-import]").Click();

@@ -109,6 +109,12 @@ public sealed class FakeEvaluator : Evaluator.EvaluatorClient
 
     public override AsyncUnaryCall<ExtractResponse> ExtractAsync(ExtractRequest request, CallOptions options) => Unary(() => ExtractNote(request));
 
+    /// <summary>A dataset's page of records (by default none).</summary>
+    public Func<GetDatasetRequest, GetDatasetResponse> OnGetDataset { get; set; } =
+        request => new GetDatasetResponse { Info = new DatasetInfo { DatasetId = request.DatasetId } };
+
+    public override AsyncUnaryCall<GetDatasetResponse> GetDatasetAsync(GetDatasetRequest request, CallOptions options) => Unary(() => OnGetDataset(request));
+
     public override AsyncServerStreamingCall<RunUpdate> WatchRun(WatchRunRequest request, CallOptions options)
     {
         var channel = Channel.CreateUnbounded<RunUpdate>();
