@@ -29,7 +29,7 @@ var openAiApiKey = string.IsNullOrEmpty(builder.Configuration["Parameters:openai
 var translators = builder.AddReplicas("translator", name => builder.AddProject<Projects.Translator_Service>(name)
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("Engine__Kind", translatorEngine)
-    .WithModelSettings(executionProvider, openAiApiKey, modelPathParameter: "translator-model-path")
+    .WithModelSettings(executionProvider, openAiApiKey, role: "translator")
     .WithEngineProfiles()
     .WithGrpcServiceDefaults());
 
@@ -38,7 +38,7 @@ var extractors = builder.AddReplicas("extractor", name => builder.AddProject<Pro
     .WithReference(translators)
     .WithEnvironment("Engine__Kind", extractorEngine)
     .WithEnvironment("Engine__PromptMode", extractorPromptMode)
-    .WithModelSettings(executionProvider, openAiApiKey, modelPathParameter: "extractor-model-path")
+    .WithModelSettings(executionProvider, openAiApiKey, role: "extractor")
     .WithEngineProfiles()
     .WithGrpcServiceDefaults());
 

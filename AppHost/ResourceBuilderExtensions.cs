@@ -27,13 +27,15 @@ public static class ResourceBuilderExtensions
         this IResourceBuilder<ProjectResource> builder,
         IResourceBuilder<ParameterResource> executionProvider,
         IResourceBuilder<ParameterResource>? apiKey,
-        string modelPathParameter)
+        string role)
     {
         var configuration = builder.ApplicationBuilder.Configuration;
         builder.WithEnvironment("Engine__ExecutionProvider", executionProvider);
         foreach (var (parameter, variable) in new[]
         {
-            (modelPathParameter, "Engine__ModelPath"),
+            ($"{role}-model-path", "Engine__ModelPath"),
+            // Model calls a replica runs at once (ONNX: 1, as on one GPU; OpenAI-compatible: unlimited unless set).
+            ($"{role}-max-concurrency", "Engine__MaxConcurrency"),
             ("openai-endpoint", "Engine__Endpoint"),
             ("openai-model", "Engine__Model"),
         })

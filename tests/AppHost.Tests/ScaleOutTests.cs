@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using ClinicalAspire.Contracts.Evaluator.V1;
 using ClinicalAspire.Contracts.Extractor.V1;
 using ClinicalAspire.Testing;
+using ClinicalAspire.TestSupport;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Xunit.Abstractions;
@@ -86,22 +87,52 @@ public sealed class ScaleOutBench(ITestOutputHelper output)
     public async Task One_extractor_against_three_on_this_machine()
     {
         var engine = Environment.GetEnvironmentVariable("CLINICAL_SCALE_ENGINE") ?? "rules";
-        var records = ScaleRun.Records(defaultCount: engine == "onnx" ? 600 : 20000);
+        var records = ScaleRun.Records(defaultCount: engine == "rules" ? 20000 : 600);
         using var model = engine == "onnx" ? new StudyTinyModel() : null;
+        await using var server = engine == "served" ? await StudyModelServer.StartAsync() : null;
         var results = new List<ScaleRun.Result>();
         foreach (var replicas in new[] { 1, 3 })
         {
             string[] extractors = [.. Enumerable.Range(1, replicas).Select(i => i == 1 ? "extractor" : $"extractor-{i}")];
             await using var app = await StackLauncher.StartAsync(
                 [$"Cache:Mode={StackFixture.CacheMode}", "Cache:Persistent=false", "Parameters:evaluator-demo-autorun=false",
-                 $"Replicas:Extractor={replicas}", .. model?.Settings ?? []],
+                 $"Replicas:Extractor={replicas}", .. model?.Settings ?? server?.Settings ?? []],
                 [.. StackFixture.Resources, .. extractors[1..]], TimeSpan.FromMinutes(3));
             var result = await ScaleRun.RunAsync(app, extractors, records, $"bench{replicas}");
             output.WriteLine($"{engine}: {result}");
             results.Add(result);
             await app.StopAsync();
         }
-        output.WriteLine($"speed-up with 3 replicas ({engine}): {results[0].Elapsed.TotalSeconds / results[1].Elapsed.TotalSeconds:F2}x");
+        output.WriteLine($"speed-up with 3 replicas ({engine}): {results[0].Elapsed.TotalSeconds / results[1].Elapsed.TotalSeconds:F2}x"
+            + (server is null ? "" : $"; peak calls in flight at the model server: {server.Server.PeakConcurrency}"));
+    }
+
+    /// <summary>
+    /// A local OpenAI-compatible server that answers in the study's layout after a fixed 50 ms (a GPU's generation time,
+    /// spent waiting rather than on this machine's cores); each replica sends it one call at a time
+    /// (extractor-max-concurrency 1, as a replica with one GPU runs one generation at a time).
+    /// </summary>
+    private sealed class StudyModelServer : IAsyncDisposable
+    {
+        private StudyModelServer(OpenAICompatibleServer server) => Server = server;
+
+        public OpenAICompatibleServer Server { get; }
+
+        public string[] Settings =>
+        [
+            "Parameters:extractor-engine=openai", "Parameters:extractor-prompt-mode=study", "Parameters:extractor-max-concurrency=1",
+            $"Parameters:openai-endpoint={Server.Endpoint}", "Parameters:openai-model=study-model",
+        ];
+
+        public static async Task<StudyModelServer> StartAsync()
+        {
+            var answer = StudyTinyModel.StudyAnswer();
+            var server = await OpenAICompatibleServer.StartAsync(_ => answer);
+            server.Delay = TimeSpan.FromMilliseconds(50);
+            return new StudyModelServer(server);
+        }
+
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
     }
 
     /// <summary>A tiny decoder folder that answers every note in the study's layout (pain and sleep positive).</summary>
@@ -111,17 +142,22 @@ public sealed class ScaleOutBench(ITestOutputHelper output)
 
         public StudyTinyModel()
         {
-            var features = ClinicalAspire.Domain.Features.FeatureCatalogue.Default.Features;
-            var profile = ClinicalAspire.Engines.Models.Prompts.PromptProfile.Load(
-                ClinicalAspire.Engines.Models.Prompts.PromptProfile.Study, ClinicalAspire.Domain.Features.FeatureCatalogue.Default);
-            var answer = profile.FilledTemplate(profile.For(ClinicalAspire.Domain.Text.Languages.Persian), features,
-                features.ToDictionary(f => f.Key, f => f.Key is "pain" or "sleep"));
             var path = ClinicalAspire.TinyModel.TinyDecoderBuilder.Build(_folder.FullName,
-                new ClinicalAspire.TinyModel.TinyDecoderSpec { Answer = answer, Name = "tiny-study" });
+                // One thread a generation: a replica's model uses one core of this machine, as a GPU node's uses its GPU.
+                new ClinicalAspire.TinyModel.TinyDecoderSpec { Answer = StudyAnswer(), Name = "tiny-study", IntraOpThreads = 1 });
             Settings = ["Parameters:extractor-engine=onnx", "Parameters:extractor-prompt-mode=study", $"Parameters:extractor-model-path={path}"];
         }
 
         public string[] Settings { get; }
+
+        /// <summary>The study's answer layout for a Persian note, pain and sleep positive.</summary>
+        public static string StudyAnswer()
+        {
+            var catalogue = ClinicalAspire.Domain.Features.FeatureCatalogue.Default;
+            var profile = ClinicalAspire.Engines.Models.Prompts.PromptProfile.Load(ClinicalAspire.Engines.Models.Prompts.PromptProfile.Study, catalogue);
+            return profile.FilledTemplate(profile.For(ClinicalAspire.Domain.Text.Languages.Persian), catalogue.Features,
+                catalogue.Features.ToDictionary(f => f.Key, f => f.Key is "pain" or "sleep"));
+        }
 
         public void Dispose() => _folder.Delete(recursive: true);
     }

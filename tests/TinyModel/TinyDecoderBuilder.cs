@@ -23,6 +23,9 @@ public sealed record TinyDecoderSpec
     public string Name { get; init; } = "tiny-decoder";
 
     public int ContextLength { get; init; } = 32768;
+
+    /// <summary>ONNX Runtime threads per generation (genai_config session_options); null: the runtime's default (every core).</summary>
+    public int? IntraOpThreads { get; init; }
 }
 
 /// <summary>
@@ -68,7 +71,7 @@ public static class TinyDecoderBuilder
         var vocab = BuildVocabulary(spec);
         File.WriteAllText(Path.Combine(folder, "tokenizer.json"), vocab.TokenizerJson());
         File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), TokenizerConfigJson());
-        File.WriteAllText(Path.Combine(folder, "genai_config.json"), GenAiConfigJson(vocab, spec.ContextLength));
+        File.WriteAllText(Path.Combine(folder, "genai_config.json"), GenAiConfigJson(vocab, spec.ContextLength, spec.IntraOpThreads));
 
         // A placeholder graph lets GenAI load the folder; its own tokenizer then tells which ids the answer has.
         WriteModel(Path.Combine(folder, "model.onnx"), vocab, [vocab.EndOfTextId]);
@@ -278,7 +281,7 @@ public static class TinyDecoderBuilder
         ["chat_template"] = ChatTemplate,
     }.ToJsonString();
 
-    private static string GenAiConfigJson(Vocabulary vocab, int contextLength) => new JsonObject
+    private static string GenAiConfigJson(Vocabulary vocab, int contextLength, int? intraOpThreads) => new JsonObject
     {
         ["model"] = new JsonObject
         {
@@ -291,6 +294,7 @@ public static class TinyDecoderBuilder
             ["decoder"] = new JsonObject
             {
                 ["filename"] = "model.onnx",
+                ["session_options"] = intraOpThreads is { } threads ? new JsonObject { ["intra_op_num_threads"] = threads } : null,
                 ["head_size"] = HeadSize,
                 ["hidden_size"] = HeadSize * KvHeads,
                 ["num_attention_heads"] = KvHeads,
