@@ -210,15 +210,30 @@ public static class ChartLabels
     };
 }
 
-/// <summary>One bar per feature (a run's macro-F1, a metric, a count), with the median over the features and its CI when known.</summary>
+/// <summary>
+/// One bar per feature (a run's macro-F1, a metric, a count), each feature's bootstrap CI when the run has one, and the
+/// median over the features with its CI when known.
+/// </summary>
 public sealed record ChartSeries(string Name, IReadOnlyDictionary<string, double> Values, double Median = double.NaN, double CiLow = double.NaN, double CiHigh = double.NaN)
 {
     public bool HasMedian => !double.IsNaN(Median);
 
     public bool HasInterval => HasMedian && Charts.HasInterval(CiLow, CiHigh, Median);
 
-    /// <summary>A metric of every feature row, with the run's median of it and that median's bootstrap CI.</summary>
-    public static ChartSeries Of(string name, IEnumerable<FeatureRow> rows, Func<FeatureRow, double> value, Contracts.Evaluator.V1.Quartiles? summary) =>
-        new(name, rows.ToDictionary(r => r.Key, value, StringComparer.Ordinal),
-            summary?.Median ?? double.NaN, summary?.CiLow ?? double.NaN, summary?.CiHigh ?? double.NaN);
+    /// <summary>Each feature's 95% bootstrap CI (finished runs; live updates have none).</summary>
+    public IReadOnlyDictionary<string, (double Low, double High)> Intervals { get; init; } = new Dictionary<string, (double, double)>();
+
+    /// <summary>A metric of every feature row (and its CI, when <paramref name="interval"/> finds one), with the run's median of it and that median's bootstrap CI.</summary>
+    public static ChartSeries Of(string name, IEnumerable<FeatureRow> rows, Func<FeatureRow, double> value, Contracts.Evaluator.V1.Quartiles? summary,
+        Func<Contracts.Evaluator.V1.FeatureMetrics, Contracts.Evaluator.V1.Interval?>? interval = null)
+    {
+        var list = rows.ToList();
+        return new(name, list.ToDictionary(r => r.Key, value, StringComparer.Ordinal),
+            summary?.Median ?? double.NaN, summary?.CiLow ?? double.NaN, summary?.CiHigh ?? double.NaN)
+        {
+            Intervals = interval is null ? new Dictionary<string, (double, double)>()
+                : list.Select(r => (r.Key, Ci: interval(r.Source))).Where(x => x.Ci is not null)
+                    .ToDictionary(x => x.Key, x => (x.Ci!.Low, x.Ci.High), StringComparer.Ordinal),
+        };
+    }
 }

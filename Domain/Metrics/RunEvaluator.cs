@@ -26,13 +26,22 @@ public sealed record BootstrapOptions
 /// <summary>A metric summarised over features: median [Q1, Q3] and the bootstrap percentile CI of the median.</summary>
 public sealed record MetricSummary(Metric Metric, double Median, double Q1, double Q3, double CiLower, double CiUpper);
 
-/// <summary>A run's per-feature metrics (catalogue order) and its per-metric summaries.</summary>
+/// <summary>A bootstrap percentile interval; NaN ends when no resample scored the value.</summary>
+public readonly record struct ConfidenceInterval(double Lower, double Upper);
+
+/// <summary>
+/// A run's per-feature metrics (catalogue order), its per-metric summaries and, when bootstrapped, each feature's
+/// interval per metric (<see cref="FeatureIntervals"/>[feature][metric]; empty without a bootstrap).
+/// </summary>
 public sealed record RunEvaluation(
     int Records,
     MissingPolicy Policy,
     IReadOnlyList<FeatureMetrics> Features,
     IReadOnlyDictionary<Metric, MetricSummary> Summary,
-    BootstrapOptions Bootstrap);
+    BootstrapOptions Bootstrap)
+{
+    public IReadOnlyList<IReadOnlyDictionary<Metric, ConfidenceInterval>> FeatureIntervals { get; init; } = [];
+}
 
 /// <summary>Second-run value minus first-run value for one feature.</summary>
 public sealed record FeatureDelta(string Key, double MacroF1, double Mcc, double Sensitivity, double Specificity);
@@ -109,7 +118,8 @@ public static class RunEvaluator
         options ??= BootstrapOptions.Default;
         options.Validate();
         var features = FeatureMetricsOf(table);
-        var medians = Bootstrap([table], options); // [metric][resample]
+        var perFeature = options.Resamples > 0 ? new double[s_metrics.Length * features.Count][] : null;
+        var medians = Bootstrap([table], options, perFeature); // [metric][resample]
         var summary = new Dictionary<Metric, MetricSummary>();
         foreach (var metric in s_metrics)
         {
@@ -117,7 +127,10 @@ public static class RunEvaluator
             var (low, high) = Interval(medians[0][(int)metric], options);
             summary[metric] = new MetricSummary(metric, quartiles.Median, quartiles.Q1, quartiles.Q3, low, high);
         }
-        return new RunEvaluation(table.RecordCount, table.Policy, features, summary, options);
+        var intervals = perFeature is null ? [] : features.Select((_, f) => (IReadOnlyDictionary<Metric, ConfidenceInterval>)s_metrics.ToDictionary(
+            metric => metric,
+            metric => Interval(perFeature[(int)metric * features.Count + f], options) is var (low, high) ? new ConfidenceInterval(low, high) : default)).ToArray();
+        return new RunEvaluation(table.RecordCount, table.Policy, features, summary, options) { FeatureIntervals = intervals };
     }
 
     /// <summary>
@@ -171,7 +184,9 @@ public static class RunEvaluator
     /// resample. Resample r draws RecordCount row indices with replacement from its own stream (seed, r), shared by all
     /// tables, so the comparison is paired.
     /// </summary>
-    private static double[][][] Bootstrap(EvaluationTable[] tables, BootstrapOptions options)
+    /// <param name="perFeature">When given (one table): [metric * features + feature][resample] = the feature's value in the
+    /// resample, NaN when the resample scored no record for it.</param>
+    private static double[][][] Bootstrap(EvaluationTable[] tables, BootstrapOptions options, double[][]? perFeature = null)
     {
         int resamples = options.Resamples;
         var result = tables.Select(_ => s_metrics.Select(_ => new double[resamples]).ToArray()).ToArray();
@@ -181,6 +196,13 @@ public static class RunEvaluator
         }
         int n = tables[0].RecordCount;
         int features = tables[0].FeatureCount;
+        if (perFeature is not null)
+        {
+            for (int i = 0; i < perFeature.Length; i++)
+            {
+                perFeature[i] = new double[resamples];
+            }
+        }
 
         void RunOne(int r, int[] counts, int[] weights, double[] values)
         {
@@ -216,9 +238,14 @@ public static class RunEvaluator
                     for (int f = 0; f < features; f++)
                     {
                         var c = CountsAt(counts, f);
+                        var value = c.Total > 0 ? c.Get(metric) : double.NaN;
                         if (c.Total > 0)
                         {
-                            values[used++] = c.Get(metric);
+                            values[used++] = value;
+                        }
+                        if (perFeature is not null)
+                        {
+                            perFeature[(int)metric * features + f][r] = value;
                         }
                     }
                     var span = values.AsSpan(0, used);

@@ -273,7 +273,9 @@ public static class RunExport
         // Written before the CSV writer starts: it wants one width per file, the blocks have their own.
         WriteSettingsAndSummary(writer, run, metrics);
         using var csv = CsvWriter.Create(writer, null, leaveOpen: true);
-        foreach (var header in new[] { "feature", "tp", "fp", "tn", "fn", "precision", "sensitivity", "specificity", "accuracy", "macro_f1", "mcc", "missing", "missing_rate", "support" })
+        // The per-feature 95% bootstrap intervals last (empty for a run still going or scored without a bootstrap).
+        foreach (var header in new[] { "feature", "tp", "fp", "tn", "fn", "precision", "sensitivity", "specificity", "accuracy", "macro_f1", "mcc", "missing", "missing_rate", "support",
+                     "macro_f1_ci_low", "macro_f1_ci_high", "mcc_ci_low", "mcc_ci_high", "sensitivity_ci_low", "sensitivity_ci_high", "specificity_ci_low", "specificity_ci_high" })
         {
             csv.WriteField(header);
         }
@@ -284,6 +286,11 @@ public static class RunExport
             foreach (var value in new object[] { f.Tp, f.Fp, f.Tn, f.Fn, f.Precision, f.Sensitivity, f.Specificity, f.Accuracy, f.MacroF1, f.Mcc, f.Missing, f.MissingRate, f.Support })
             {
                 csv.WriteField(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+            }
+            foreach (var ci in new[] { f.MacroF1Ci, f.MccCi, f.SensitivityCi, f.SpecificityCi })
+            {
+                csv.WriteField(ci is null ? "" : ci.Low.ToString("R", CultureInfo.InvariantCulture));
+                csv.WriteField(ci is null ? "" : ci.High.ToString("R", CultureInfo.InvariantCulture));
             }
             csv.EndRecord();
         }

@@ -191,10 +191,16 @@ public sealed class RunScoring(FeatureCatalogue catalogue, IOptions<EvaluatorOpt
 
     internal static void Fill(Metrics metrics, RunEvaluation evaluation)
     {
-        foreach (var f in evaluation.Features)
+        for (var i = 0; i < evaluation.Features.Count; i++)
         {
+            var f = evaluation.Features[i];
+            var intervals = i < evaluation.FeatureIntervals.Count ? evaluation.FeatureIntervals[i] : null;
             metrics.Features.Add(new Contracts.Evaluator.V1.FeatureMetrics
             {
+                MacroF1Ci = Interval(intervals, Metric.MacroF1),
+                MccCi = Interval(intervals, Metric.Mcc),
+                SensitivityCi = Interval(intervals, Metric.Sensitivity),
+                SpecificityCi = Interval(intervals, Metric.Specificity),
                 Key = f.Key,
                 Tp = f.Counts.TruePositives,
                 Fp = f.Counts.FalsePositives,
@@ -224,6 +230,9 @@ public sealed class RunScoring(FeatureCatalogue catalogue, IOptions<EvaluatorOpt
             BootstrapSeed = evaluation.Bootstrap.Seed,
         };
     }
+
+    private static Contracts.Evaluator.V1.Interval? Interval(IReadOnlyDictionary<Metric, ConfidenceInterval>? intervals, Metric metric) =>
+        intervals is not null && intervals.TryGetValue(metric, out var ci) ? new() { Low = ci.Lower, High = ci.Upper } : null;
 
     private static Contracts.Evaluator.V1.Quartiles Quartiles(MetricSummary summary) => new()
     {

@@ -79,6 +79,27 @@ public class ChartTests : DashboardContext
     }
 
     [Fact]
+    public void A_finished_runs_features_carry_their_own_CI_whiskers()
+    {
+        var run = Run();
+        foreach (var feature in run.Metrics.Features)
+        {
+            feature.MacroF1Ci = new Interval { Low = feature.MacroF1 - 0.05, High = Math.Min(1, feature.MacroF1 + 0.04) };
+            feature.MccCi = new Interval { Low = feature.Mcc - 0.1, High = Math.Min(1, feature.Mcc + 0.08) };
+        }
+        var cut = RenderRun(run);
+
+        var chart = cut.Find("[data-testid=chart-f1-mcc] svg");
+        var pain = chart.QuerySelectorAll("[data-testid=chart-group][data-feature=pain] [data-testid=chart-ci]");
+        Assert.Equal(2, pain.Length);
+        var painMetrics = run.Metrics.Features.Single(f => f.Key == "pain");
+        Assert.Equal((painMetrics.MacroF1 - 0.05).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture), pain[0].GetAttribute("data-low"));
+        // 13 features x 2 series, and the two medians.
+        Assert.Equal(28, chart.QuerySelectorAll("[data-testid=chart-ci]").Length);
+        Assert.Contains("Each whisker is the 95% bootstrap confidence interval", chart.OuterHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_MCC_axis_starts_where_the_data_does()
     {
         var cut = RenderRun(Run(mcc: i => i == 4 ? -0.3 : 0.5));

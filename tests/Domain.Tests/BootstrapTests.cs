@@ -42,6 +42,37 @@ public sealed class BootstrapTests
     }
 
     [Fact]
+    public void Each_features_interval_is_the_interval_of_that_feature_scored_alone()
+    {
+        var table = Synthetic.Table(400);
+        var options = new BootstrapOptions { Resamples = 400, Seed = 5 };
+        var evaluation = RunEvaluator.Evaluate(table, options);
+        Assert.Equal(table.FeatureCount, evaluation.FeatureIntervals.Count);
+        for (var f = 0; f < table.FeatureCount; f += 4)
+        {
+            // One feature alone: the median over the features is that feature, and the resamples draw the same records.
+            var alone = RunEvaluator.Evaluate(table.Restrict(table.RecordIds, [table.FeatureKeys[f]]), options);
+            foreach (var metric in new[] { Metric.MacroF1, Metric.Mcc, Metric.Sensitivity, Metric.Specificity })
+            {
+                var ci = evaluation.FeatureIntervals[f][metric];
+                Assert.Equal(alone.Summary[metric].CiLower, ci.Lower, 12);
+                Assert.Equal(alone.Summary[metric].CiUpper, ci.Upper, 12);
+                var point = evaluation.Features[f].Get(metric);
+                Assert.True(ci.Lower <= point && point <= ci.Upper, $"{table.FeatureKeys[f]} {metric}: {point} not in [{ci.Lower}, {ci.Upper}]");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_feature_read_without_error_has_a_zero_width_interval_and_no_bootstrap_gives_none()
+    {
+        var table = Synthetic.Table(300, error: 0, missing: 0);
+        var evaluation = RunEvaluator.Evaluate(table, new BootstrapOptions { Resamples = 200 });
+        Assert.All(evaluation.FeatureIntervals, intervals => Assert.Equal(new ConfidenceInterval(1, 1), intervals[Metric.MacroF1]));
+        Assert.Empty(RunEvaluator.Evaluate(table, new BootstrapOptions { Resamples = 0 }).FeatureIntervals);
+    }
+
+    [Fact]
     public void Study_sized_bootstrap_is_fast()
     {
         var table = Synthetic.Table(1221);

@@ -174,6 +174,9 @@ public sealed class DataLifecycleTests(RealStackFixture stack) : IClassFixture<R
         Assert.Equal((final.Completed, final.Failed, final.TruncatedOutputs), (live.Completed, live.Failed, live.TruncatedOutputs));
         Assert.True(double.IsNaN(live.Metrics.Summary.MacroF1.CiLow));
         Assert.False(double.IsNaN(final.Metrics.Summary.MacroF1.CiLow));
+        // Each feature's own intervals come with the final metrics only.
+        Assert.All(live.Metrics.Features, f => Assert.Null(f.MacroF1Ci));
+        Assert.All(final.Metrics.Features, f => Assert.True(f.MacroF1Ci.Low <= f.MacroF1 && f.MacroF1 <= f.MacroF1Ci.High, $"{f.Key}: {f.MacroF1} not in its CI"));
     }
 
     private static Metrics PointEstimates(Metrics metrics)
@@ -185,6 +188,10 @@ public sealed class DataLifecycleTests(RealStackFixture stack) : IClassFixture<R
             quartiles.CiHigh = 0;
         }
         copy.Summary.BootstrapResamples = 0;
+        foreach (var feature in copy.Features)
+        {
+            feature.MacroF1Ci = feature.MccCi = feature.SensitivityCi = feature.SpecificityCi = null;
+        }
         return copy;
     }
 

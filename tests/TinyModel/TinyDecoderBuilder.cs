@@ -281,7 +281,18 @@ public static class TinyDecoderBuilder
         ["chat_template"] = ChatTemplate,
     }.ToJsonString();
 
-    private static string GenAiConfigJson(Vocabulary vocab, int contextLength, int? intraOpThreads) => new JsonObject
+    private static string GenAiConfigJson(Vocabulary vocab, int contextLength, int? intraOpThreads)
+    {
+        var config = GenAiConfig(vocab, contextLength);
+        if (intraOpThreads is { } threads)
+        {
+            // GenAI refuses a null here: the key is written only when set.
+            config["model"]!["decoder"]!.AsObject()["session_options"] = new JsonObject { ["intra_op_num_threads"] = threads };
+        }
+        return config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static JsonObject GenAiConfig(Vocabulary vocab, int contextLength) => new JsonObject
     {
         ["model"] = new JsonObject
         {
@@ -294,7 +305,6 @@ public static class TinyDecoderBuilder
             ["decoder"] = new JsonObject
             {
                 ["filename"] = "model.onnx",
-                ["session_options"] = intraOpThreads is { } threads ? new JsonObject { ["intra_op_num_threads"] = threads } : null,
                 ["head_size"] = HeadSize,
                 ["hidden_size"] = HeadSize * KvHeads,
                 ["num_attention_heads"] = KvHeads,
@@ -323,7 +333,7 @@ public static class TinyDecoderBuilder
             ["max_length"] = contextLength,
             ["past_present_share_buffer"] = false,
         },
-    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    };
 
     // ---------------------------------------------------------------- graph
 
