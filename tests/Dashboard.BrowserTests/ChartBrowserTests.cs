@@ -79,7 +79,11 @@ public sealed class ChartBrowserTests(BrowserStackFixture stack)
                 await page.Locator("#bilingual-chart-svg").WaitForAsync();
                 var compare = XDocument.Load(await DownloadAsync(page, "[data-testid=compare-chart] [data-testid=chart-export-svg]"));
                 Assert.Equal(2, compare.Descendants(Svg + "text").Count(t => (string?)t.Attribute("data-testid") == "chart-legend"));
-                Assert.Equal(2, compare.Descendants(Svg + "g").Count(t => (string?)t.Attribute("data-testid") == "chart-ci"));
+                // A whisker per run on the median, and one per run on every feature (each feature's bootstrap CI).
+                var groups = compare.Descendants(Svg + "g").Where(g => (string?)g.Attribute("data-testid") == "chart-group").ToList();
+                int Whiskers(XElement group) => group.Descendants(Svg + "g").Count(t => (string?)t.Attribute("data-testid") == "chart-ci");
+                Assert.Equal(2, groups.Where(g => (string?)g.Attribute("data-feature") == "median").Sum(Whiskers));
+                Assert.Equal(2 * (groups.Count - 1), groups.Where(g => (string?)g.Attribute("data-feature") != "median").Sum(Whiskers));
                 await page.ByTestId("compare-chart").ScreenshotAsync(new() { Path = BrowserStackFixture.Screenshot("27-compare-chart") });
             });
             await page.Context.CloseAsync();
@@ -107,8 +111,9 @@ public sealed class ChartBrowserTests(BrowserStackFixture stack)
             Assert.Equal(6, await page.Locator("[data-testid=study-table] [data-testid=study-row]").CountAsync());
             var chart = page.Locator("#compare-chart-svg");
             Assert.Equal(6, await chart.Locator("[data-testid=chart-legend]").CountAsync());
-            Assert.Equal(6, await chart.Locator("[data-testid=chart-ci]").CountAsync());
+            Assert.Equal(6, await chart.Locator("[data-testid=chart-group][data-feature=median] [data-testid=chart-ci]").CountAsync());
             var features = await chart.Locator("[data-testid=chart-group]:not([data-feature=median])").CountAsync();
+            Assert.Equal(features * 6, await chart.Locator("[data-testid=chart-group]:not([data-feature=median]) [data-testid=chart-ci]").CountAsync());
             Assert.Equal(features * 6, await chart.Locator("[data-testid=chart-group]:not([data-feature=median]) [data-testid=chart-bar]").CountAsync());
             await page.ByTestId("compare-chart").ScreenshotAsync(new() { Path = BrowserStackFixture.Screenshot("28-compare-six-runs-chart") });
         });
