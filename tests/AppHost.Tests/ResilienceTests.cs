@@ -43,7 +43,11 @@ public sealed class ResilienceTests(PersistentStackFixture stack) : IClassFixtur
 
         // Redis restarts while the run is in progress (the Evaluator's own restart is covered by
         // Evaluator.Tests: the AppHost won't restart it while the Extractor it waits for is down).
-        await commands.ExecuteCommandAsync("cache", KnownResourceCommands.RestartCommand, timeout.Token);
+        // Stop, then start once the old process has exited: a restart could start the new redis-server while the old one
+        // still held the port, writing its append-only file on a loaded machine, and the new one then failed to bind.
+        await commands.ExecuteCommandAsync("cache", KnownResourceCommands.StopCommand, timeout.Token);
+        await notifications.WaitForResourceAsync("cache", KnownResourceStates.TerminalStates, timeout.Token);
+        await commands.ExecuteCommandAsync("cache", KnownResourceCommands.StartCommand, timeout.Token);
         await notifications.WaitForResourceHealthyAsync("cache", timeout.Token);
 
         // The Extractor comes back: the resumed run completes.
