@@ -127,9 +127,13 @@ public static class RunEvaluator
             var (low, high) = Interval(medians[0][(int)metric], options);
             summary[metric] = new MetricSummary(metric, quartiles.Median, quartiles.Q1, quartiles.Q3, low, high);
         }
-        var intervals = perFeature is null ? [] : features.Select((_, f) => (IReadOnlyDictionary<Metric, ConfidenceInterval>)s_metrics.ToDictionary(
-            metric => metric,
-            metric => Interval(perFeature[(int)metric * features.Count + f], options) is var (low, high) ? new ConfidenceInterval(low, high) : default)).ToArray();
+        ConfidenceInterval FeatureInterval(int feature, Metric metric)
+        {
+            var (low, high) = Interval(perFeature![(int)metric * features.Count + feature], options);
+            return new ConfidenceInterval(low, high);
+        }
+        var intervals = perFeature is null ? [] : features.Select((_, f) =>
+            (IReadOnlyDictionary<Metric, ConfidenceInterval>)s_metrics.ToDictionary(metric => metric, metric => FeatureInterval(f, metric))).ToArray();
         return new RunEvaluation(table.RecordCount, table.Policy, features, summary, options) { FeatureIntervals = intervals };
     }
 

@@ -259,6 +259,8 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             }
         }
         var lastSubjectEnd = 0;
+        // Who "I" is: the caller, someone else than the patient, unless the note says the patient is the caller.
+        var selfCall = false;
         foreach (var m in matches)
         {
             var entry = entries[m.Entry];
@@ -304,17 +306,12 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
                 }
                 lastSubjectEnd = m.End;
             }
+            selfCall |= entry.Kind == EntryKind.SelfCaller;
             var bit = ContextModifiers.BitOf(entry.Kind);
             for (var k = m.Start; k < m.End; k++)
             {
                 mask[k] |= bit;
             }
-        }
-        // Who "I" is: the caller, someone else than the patient, unless the note says the patient is the caller.
-        var selfCall = false;
-        for (var k = 0; k < tokenSpan.Length && !selfCall; k++)
-        {
-            selfCall = (mask[k] & ContextModifiers.SelfCaller) != 0;
         }
         for (var k = 0; k < tokenSpan.Length; k++)
         {
@@ -326,9 +323,6 @@ public sealed class RuleExtractionEngine : IFeatureExtractionEngine
             {
                 mask[k] |= ContextModifiers.OtherExperiencerAfter;
             }
-        }
-        for (var k = 0; k < tokenSpan.Length; k++)
-        {
             if ((mask[k] & ContextModifiers.ObjectMarker) != 0)
             {
                 // "بچه‌هاش رو نمیشناسه", "ما رو نمیشناسه": a relative marked as the object is not the subject.

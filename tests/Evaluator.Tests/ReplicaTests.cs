@@ -57,12 +57,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         };
 
         // Progress of a run on replica A, as replica B reads it from the store.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await clientB.GetRunAsync(new GetRunRequest { RunId = runs[0].Run.RunId })).Completed < 15)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "replica B never saw the run's progress");
-            await Task.Delay(50);
-        }
+        await ResumeTests.WaitForProgressAsync(clientB, runs[0].Run.RunId, atLeast: 15);
         await a.CrashAsync();
         var crashed = Stopwatch.StartNew();
         var atCrash = runs.Select(r => CallsFor(extractor, r.Prefix)).ToArray();
@@ -114,12 +109,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var clientB = new EvaluatorClient(b.Channel);
         await clientA.ImportDatasetAsync(new ImportDatasetRequest { DatasetId = "rolling", Format = "jsonl", Content = Dataset("r") });
         var run = await clientA.StartRunAsync(new StartRunRequest { DatasetId = "rolling", Concurrency = 2 });
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await clientB.GetRunAsync(new GetRunRequest { RunId = run.RunId })).Completed < 15)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "replica B never saw the run's progress");
-            await Task.Delay(50);
-        }
+        await ResumeTests.WaitForProgressAsync(clientB, run.RunId, atLeast: 15);
 
         var stopped = Stopwatch.StartNew();
         Assert.Equal(0, await a.TerminateAsync(TimeSpan.FromSeconds(30)));
@@ -152,12 +142,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var clientA = new EvaluatorClient(a.Channel);
         await clientA.ImportDatasetAsync(new ImportDatasetRequest { DatasetId = "evicted", Format = "jsonl", Content = Dataset("e") });
         var run = await clientA.StartRunAsync(new StartRunRequest { DatasetId = "evicted", Concurrency = 2 });
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await clientA.GetRunAsync(new GetRunRequest { RunId = run.RunId })).Completed < 15)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the run made no progress");
-            await Task.Delay(50);
-        }
+        await ResumeTests.WaitForProgressAsync(clientA, run.RunId, atLeast: 15);
 
         // What an eviction under memory pressure does to a key with a TTL (store and cache on one server, volatile-lru).
         await using (var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))

@@ -121,7 +121,7 @@ public sealed class ResumeTests
         return ServiceProcess.StartAsync("Evaluator.Service", all);
     }
 
-    private static async Task<int> WaitForProgressAsync(EvaluatorClient client, string runId, int atLeast)
+    internal static async Task<int> WaitForProgressAsync(EvaluatorClient client, string runId, int atLeast)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
